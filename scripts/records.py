@@ -1,0 +1,310 @@
+"""Load every record under data/, validate it, resolve references between records, and derive computed fields.
+
+Reads: data/<kind>/<id>.yml for each kind in schema.KINDS, data/strings/{en,zh}.yml, schema/*.json.
+Writes: nothing. `load_site(data_dir, today)` returns (Site, errors); it never exits and never raises for bad data:
+every problem in every file is collected so that a contributor sees them all in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import schema, yamlio
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LANGS = ("en", "zh")
+# Inline links inside prose: [[study:nct01051882]], [[ref:berry-2019-nurown]], [[cell:msc-ntf]], [[route:intrathecal]].
+LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s]*)\]\]")
+LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary"}
+PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass
+class Error:
+    """One problem, located as precisely as the data allows."""
+
+    file: str  # path relative to the project, e.g. data/studies/nct01051882.yml
+    message: str
+    fix: str = ""
+    field: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        what = (f"{self.field}: " if self.field else "") + self.message
+        return f"{where}: {what}" + (f" (fix: {self.fix})" if self.fix else "")
+
+
+@dataclass
+class Record:
+    kind: str
+    id: str
+    data: dict
+    path: str  # relative to the project root
+    doc: yamlio.Document = field(repr=False, default=None)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@dataclass
+class Site:
+    """Everything the renderer needs: records by kind and id, interface strings per language, derived facts."""
+
+    records: dict[str, dict[str, Record]]
+    strings: dict[str, dict[str, str]]
+    today: dt.date
+
+    def kind(self, kind: str) -> list[Record]:
+        return [self.records[kind][i] for i in sorted(self.records[kind])]
+
+
+def field_name(path: tuple) -> str:
+    """('design', 'summary', 'zh') -> design.summary.zh; ('sources', 2) -> sources[2]."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[Error]]:
+    """Load and check the whole data set; return the site and every error found."""
+    today = today or dt.date.today()
+    root = data_dir.parent
+    errors: list[Error] = []
+    records: dict[str, dict[str, Record]] = {kind: {} for kind in schema.KINDS}
+
+    for kind, schema_name in schema.KINDS.items():
+        folder = data_dir / kind
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            rel = path.relative_to(root).as_posix()
+            rec = _load_record(kind, schema_name, path, rel, today, errors)
+            if rec is not None:
+                records[kind][rec.id] = rec
+
+    strings = _load_strings(data_dir, root, today, errors)
+    site = Site(records, strings, today)
+    errors.extend(_cross_check(site))
+    return site, errors
+
+
+def _load_record(kind: str, schema_name: str, path: Path, rel: str, today: dt.date,
+                 errors: list[Error]) -> Record | None:
+    if path.is_symlink() or not path.is_file():
+        errors.append(Error(rel, "is not a regular file", "data/ holds only plain .yml files, one record each"))
+        return None
+    if path.suffix != ".yml":
+        errors.append(Error(rel, "is not a .yml file", f"rename it to {path.stem}.yml or remove it"))
+        return None
+    if not ID_RE.match(path.stem):
+        errors.append(Error(rel, f"file name '{path.stem}' is not a valid id",
+                            "use lower-case letters, digits and single hyphens, e.g. nct01051882.yml"))
+        return None
+    try:
+        doc = yamlio.read(path)
+    except yamlio.YamlError as exc:
+        errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+        return None
+    problems = schema.validate(doc.data, schema_name, today)
+    for p in problems:
+        errors.append(Error(rel, p.message, p.fix, field_name(p.path), doc.line_of(p.path)))
+    if problems:
+        return None
+    return Record(kind, path.stem, doc.data, rel, doc)
+
+
+def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error]) -> dict[str, dict[str, str]]:
+    strings: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        path = data_dir / "strings" / f"{lang}.yml"
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file():
+            errors.append(Error(rel, "is missing", f"create {rel} with the interface strings in {lang}"))
+            continue
+        try:
+            doc = yamlio.read(path)
+        except yamlio.YamlError as exc:
+            errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+            continue
+        problems = schema.validate(doc.data, schema.STRINGS_SCHEMA, today)
+        for p in problems:
+            errors.append(Error(rel, p.message, p.fix, field_name(p.path), doc.line_of(p.path)))
+        if not problems:
+            strings[lang] = doc.data
+    if len(strings) == 2:
+        en, zh = strings["en"], strings["zh"]
+        for key in sorted(set(en) ^ set(zh)):
+            missing = "zh" if key in en else "en"
+            errors.append(Error(f"data/strings/{missing}.yml", f"key '{key}' is missing (present in the other language)",
+                                f"add `{key}:` to data/strings/{missing}.yml"))
+        for key in sorted(set(en) & set(zh)):
+            a, b = set(PLACEHOLDER_RE.findall(en[key])), set(PLACEHOLDER_RE.findall(zh[key]))
+            if a != b:
+                errors.append(Error("data/strings/zh.yml", f"placeholders differ from English: {sorted(a)} vs {sorted(b)}",
+                                    "use the same {placeholders} in both languages", key))
+    return strings
+
+
+# --- cross-record checks -------------------------------------------------------------------------------------------
+
+def _ref_fields(node: dict, file: str, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path pattern with '*' for list items, target kind) for every x-ref in a schema."""
+    if "$ref" in node:
+        target, target_file = schema._resolve(node["$ref"], file)
+        yield from _ref_fields(target, target_file, path)
+    if "x-ref" in node:
+        yield path, node["x-ref"]
+    for name, sub in node.get("properties", {}).items():
+        yield from _ref_fields(sub, file, path + (name,))
+    if "items" in node:
+        yield from _ref_fields(node["items"], file, path + ("*",))
+
+
+def _values_at(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    if not pattern:
+        if isinstance(data, list):  # x-ref sits on a list of ids
+            for i, item in enumerate(data):
+                yield path + (i,), item
+        else:
+            yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        for i, item in enumerate(data if isinstance(data, list) else []):
+            yield from _values_at(item, rest, path + (i,))
+    elif isinstance(data, dict) and head in data:
+        yield from _values_at(data[head], rest, path + (head,))
+
+
+def texts(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    """Every {en, zh} prose field in a record, with its path."""
+    if isinstance(data, dict):
+        if set(data) == set(LANGS) and all(isinstance(v, str) for v in data.values()):
+            yield path, data
+            return
+        for key, value in data.items():
+            yield from texts(value, path + (key,))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from texts(item, path + (i,))
+
+
+def registry_slug(registry_id: str) -> str:
+    """The record id a registry ID gives: lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", registry_id.lower()).strip("-")
+
+
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_EN_DAY = re.compile(rf"\b({_MONTHS}) \d{{1,2}}\b|\b\d{{1,2}} ({_MONTHS})")
+_ZH_MONTH_DAY = re.compile(r"\d{1,2}(?=\s*[月日号])")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str, lang: str) -> Counter:
+    """The numbers a prose text states, ignoring month and day numbers (written differently per language)."""
+    text = LINK_RE.sub(" ", text)  # ids inside [[links]] are checked as links, not as numbers
+    # Month names exist only in English, so day and month numbers are dropped: "March 5, 2019" ~ "2019 年 3 月 5 日".
+    if lang == "en":
+        text = _EN_DAY.sub(lambda m: m.group(1) or m.group(2), text)
+    else:
+        text = _ZH_MONTH_DAY.sub(" ", text)
+    return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def _cross_check(site: Site) -> Iterator[Error]:
+    avoid = {
+        bad: term for term in site.kind("glossary") for bad in term.get("zh_avoid", [])
+    }
+    for kind, schema_name in schema.KINDS.items():
+        refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
+        for rec in site.kind(kind):
+            for pattern, target in refs:
+                for path, value in _values_at(rec.data, pattern):
+                    if value not in site.records[target]:
+                        yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
+                                    field_name(path), rec.doc.line_of(path))
+            for path, text in texts(rec.data):
+                line = rec.doc.line_of(path)
+                for lang in LANGS:
+                    for link_kind, target_id in LINK_RE.findall(text[lang]):
+                        target = LINK_KINDS.get(link_kind)
+                        if target is None:
+                            yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
+                                        f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
+                        elif target_id not in site.records[target]:
+                            yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
+                                        _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+                en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")
+                if set(en_n) != set(zh_n):
+                    only_en = sorted(set(en_n) - set(zh_n))
+                    only_zh = sorted(set(zh_n) - set(en_n))
+                    yield Error(rec.path, "numbers differ between languages"
+                                + (f"; only in en: {', '.join(only_en)}" if only_en else "")
+                                + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
+                                "write the same numbers, IDs, doses and dates in both languages (digits in both)",
+                                field_name(path), line)
+                for bad, term in avoid.items():
+                    if bad in text["zh"]:
+                        yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
+                                    f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
+                                    field_name(path + ("zh",)), line)
+    yield from _check_studies(site)
+    yield from _check_unique(site, "references", ("pmid", "doi"))
+
+
+def _suggest(value: str, pool: dict, kind: str) -> str:
+    close = [i for i in pool if schema._similar(value, i)]
+    return f"did you mean '{close[0]}'?" if close else f"use an id of a file in data/{kind}/, or add that record"
+
+
+def _check_studies(site: Site) -> Iterator[Error]:
+    seen: dict[str, str] = {}
+    for rec in site.kind("studies"):
+        ids = rec["registry_ids"]
+        if ids and rec.id != registry_slug(ids[0]):
+            yield Error(rec.path, f"file name does not match the primary registry ID {ids[0]}",
+                        f"rename the file to {registry_slug(ids[0])}.yml, or list the matching ID first",
+                        "registry_ids", rec.doc.line_of(("registry_ids",)))
+        for i, rid in enumerate(ids):
+            if rid in seen:
+                yield Error(rec.path, f"{rid} is already the subject of {seen[rid]}",
+                            "merge the two records: one study, one file", field_name(("registry_ids", i)),
+                            rec.doc.line_of(("registry_ids", i)))
+            seen.setdefault(rid, rec.path)
+        start, end = rec.get("start"), rec.get("completion")
+        if start and end and end < start[: len(end)]:
+            yield Error(rec.path, f"completion {end} is before start {start}", "check both dates against the source",
+                        "completion", rec.doc.line_of(("completion",)))
+        if rec["status_checked"] > rec["last_reviewed"]:
+            yield Error(rec.path, f"status_checked {rec['status_checked']} is after last_reviewed {rec['last_reviewed']}",
+                        "last_reviewed is the latest date anyone checked the record", "status_checked",
+                        rec.doc.line_of(("status_checked",)))
+        if rec.get("treated") is not None and rec.get("enrolled") is not None and rec["treated"] > rec["enrolled"]:
+            yield Error(rec.path, f"treated ({rec['treated']}) is more than enrolled ({rec['enrolled']})",
+                        "check both counts against the source", "treated", rec.doc.line_of(("treated",)))
+        if rec.get("findings") and not rec["results"]:
+            yield Error(rec.path, "has findings but `results` lists no place where results were reported",
+                        "list where they were reported (publication, registry, press-release, conference)", "results",
+                        rec.doc.line_of(("results",)))
+
+
+def _check_unique(site: Site, kind: str, fields: tuple) -> Iterator[Error]:
+    for name in fields:
+        owners: dict[str, str] = {}
+        for rec in site.kind(kind):
+            value = rec.get(name)
+            if value is None:
+                continue
+            key = value.lower()
+            if key in owners:
+                yield Error(rec.path, f"{name} {value} is already used by {owners[key]}",
+                            "one record per publication: reuse that record's id", name, rec.doc.line_of((name,)))
+            owners.setdefault(key, rec.path)
