@@ -62,6 +62,11 @@ class Site:
     records: dict[str, dict[str, Record]]
     strings: dict[str, dict[str, str]]
     today: dt.date
+    # Ids of files that exist but failed validation: references to them are not reported as dangling too.
+    invalid: dict[str, set[str]] = field(default_factory=dict)
+
+    def exists(self, kind: str, rec_id: str) -> bool:
+        return rec_id in self.records[kind] or rec_id in self.invalid.get(kind, set())
 
     def kind(self, kind: str) -> list[Record]:
         return [self.records[kind][i] for i in sorted(self.records[kind])]
@@ -81,6 +86,7 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
     root = data_dir.parent
     errors: list[Error] = []
     records: dict[str, dict[str, Record]] = {kind: {} for kind in schema.KINDS}
+    invalid: dict[str, set[str]] = {kind: set() for kind in schema.KINDS}
 
     for kind, schema_name in schema.KINDS.items():
         folder = data_dir / kind
@@ -89,9 +95,11 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
             rec = _load_record(kind, schema_name, path, rel, today, errors)
             if rec is not None:
                 records[kind][rec.id] = rec
+            elif ID_RE.match(path.stem):
+                invalid[kind].add(path.stem)
 
     strings = _load_strings(data_dir, root, today, errors)
-    site = Site(records, strings, today)
+    site = Site(records, strings, today, invalid)
     errors.extend(_cross_check(site))
     return site, errors
 
@@ -228,7 +236,7 @@ def _cross_check(site: Site) -> Iterator[Error]:
         for rec in site.kind(kind):
             for pattern, target in refs:
                 for path, value in _values_at(rec.data, pattern):
-                    if value not in site.records[target]:
+                    if not site.exists(target, value):
                         yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
                                     field_name(path), rec.doc.line_of(path))
             for path, text in texts(rec.data):
@@ -239,7 +247,7 @@ def _cross_check(site: Site) -> Iterator[Error]:
                         if target is None:
                             yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
                                         f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
-                        elif target_id not in site.records[target]:
+                        elif not site.exists(target, target_id):
                             yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
                                         _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
                 en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")

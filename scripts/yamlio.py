@@ -86,6 +86,8 @@ def parse(raw: bytes) -> Document:
 def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any:
     doc.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if node.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            raise YamlError(f"unsupported YAML tag {node.tag}", node.start_mark.line + 1, "remove the tag")
         # An alias is the same node object met twice; refusing it also defuses "billion laughs" bombs.
         if id(node) in seen:
             raise YamlError("YAML anchors and aliases (&name, *name) are not allowed", node.start_mark.line + 1,

@@ -1,0 +1,43 @@
+# One command surface. `make help` lists the targets. The README's two set-up commands are `make serve` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help serve build pages check test test-quick
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.deps: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements-test.txt requirements.txt $(VENV)/.deps
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+/usr/bin/chromium:
+	# Browser tests drive Debian's chromium (Playwright's own browser download does not work here).
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "install Debian's chromium (sudo apt-get install chromium) to run the browser tests" >&2; exit 1; fi
+
+serve: $(VENV)/.deps ## install what is needed and serve the site at http://127.0.0.1:8000 (English /, Chinese /zh/)
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.deps ## install what is needed and build the site into site/ (strict)
+	$(VENV)/bin/mkdocs build --strict
+
+pages: $(VENV)/.deps ## regenerate docs/ from data/ (mkdocs build and serve do this themselves)
+	$(PY) -m scripts.generate
+
+check: $(VENV)/.deps ## validate data/ and report every problem
+	$(PY) -m scripts.validate
+
+test: $(VENV)/.test-deps /usr/bin/chromium ## install what is needed and run every test
+	$(PY) -m pytest -q; rc=$$?; \
+	if [ $$rc = 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; exit $$rc
+
+test-quick: $(VENV)/.test-deps ## the fast subset: no site build, no browser
+	$(PY) -m pytest -q -m "not slow"; rc=$$?; [ $$rc = 5 ] && exit 1; exit $$rc

@@ -1,0 +1,89 @@
+"""Generate the Markdown pages of docs/en and docs/zh from data/.
+
+Reads: data/, schema/, scripts/templates/. Writes: the generated sections of docs/<lang>/ (render.GENERATED_SECTIONS),
+and nothing at all when any record is invalid. Writes a file only when its content changed (so `mkdocs serve` does
+not rebuild in a loop) and removes generated files that no record produces any more.
+Usage: python -m scripts.generate [--check]   (--check: write nothing, exit 1 if docs/ is not up to date)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .records import Error, load_site
+from .render import GENERATED_SECTIONS, render_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Outcome:
+    errors: list[Error] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def generated_files(docs: Path) -> set[str]:
+    """Files currently present in the generated sections, relative to docs/."""
+    found = set()
+    for lang in ("en", "zh"):
+        for section in GENERATED_SECTIONS:
+            folder = docs / lang / section
+            if folder.is_dir():
+                found.update(p.relative_to(docs).as_posix() for p in folder.rglob("*") if p.is_file())
+    return found
+
+
+def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = None) -> Outcome:
+    """Validate data, render, and bring docs/ up to date (or only compare, with check=True)."""
+    site, errors = load_site(root / "data", today)
+    if errors:
+        return Outcome(errors=errors)
+    pages = render_pages(site)
+    docs = root / "docs"
+    outcome = Outcome()
+    for rel, text in pages.items():
+        target = docs / rel
+        data = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            outcome.unchanged += 1
+            continue
+        outcome.written.append(rel)
+        if not check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    for rel in sorted(generated_files(docs) - set(pages)):
+        outcome.removed.append(rel)
+        if not check:
+            (docs / rel).unlink()
+    return outcome
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.generate", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/ is out of date")
+    args = parser.parse_args(argv)
+    outcome = generate(check=args.check)
+    for error in outcome.errors:
+        print(error, file=sys.stderr)
+    if outcome.errors:
+        print(f"{len(outcome.errors)} problem(s); nothing was written. Fix them and run again.", file=sys.stderr)
+        return 1
+    verb = "would write" if args.check else "wrote"
+    print(f"{verb} {len(outcome.written)}, {'would remove' if args.check else 'removed'} {len(outcome.removed)}, "
+          f"unchanged {outcome.unchanged}")
+    if args.check and (outcome.written or outcome.removed):
+        for rel in outcome.written + outcome.removed:
+            print(f"  out of date: docs/{rel}", file=sys.stderr)
+        print("Run `python -m scripts.generate` to update.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""MkDocs hook: regenerate docs/ from data/ before every build, so `mkdocs build` and `mkdocs serve` always show
+current data. Thin glue around scripts.generate, which knows nothing of MkDocs.
+
+Reads: data/ (through scripts.generate). Writes: the generated sections of docs/, only files whose content changed
+(rewriting unchanged files would make `mkdocs serve` rebuild forever). Invalid data aborts the build with every
+error listed and nothing written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
+    sys.path.insert(0, str(ROOT))
+
+from scripts.generate import generate  # noqa: E402
+
+
+def on_pre_build(config, **kwargs) -> None:
+    # static-i18n runs the whole build once per language; generating once, in the first (outer) build, is enough.
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.building:
+        return
+    outcome = generate(Path(config.config_file_path).parent)
+    if outcome.errors:
+        listing = "\n".join(str(e) for e in outcome.errors)
+        raise PluginError(f"{len(outcome.errors)} problem(s) in data/; nothing was generated:\n{listing}")

@@ -1,0 +1,127 @@
+"""MkDocs hook: fix what mkdocs-static-i18n (frozen) and Material leave wrong for a bilingual site.
+
+Reads: the pages MkDocs renders and site/search/search_index.json. Writes: into site/ only —
+1. one search index per language: site/search/search_index.json (English) and site/zh/search/search_index.json
+   (Chinese), and Chinese pages point Material's search at theirs (static-i18n merges both languages into one index,
+   so a Chinese query would also return English pages and vice versa);
+2. Chinese sub-words in each Chinese entry (field `subwords`, indexed but not shown), so that 干细胞 or 间充质 also
+   find 间充质干细胞 — Material's search matches whole jieba words and their beginnings only;
+3. absolute hreflang alternates in the page head, plus x-default (relative ones fail Lighthouse and search engines);
+4. a 404 page in each language (static-i18n writes a single one, in whichever language was built last).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.plugins import event_priority
+
+try:
+    import jieba
+except ImportError:  # Chinese search then fails, and tests/test_build.py says so
+    jieba = None
+
+DEFAULT = "en"
+_CONFIG_RE = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+_ALT_RE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_not_found: dict[str, str] = {}
+
+
+def _language(config) -> str:
+    i18n = config.plugins.get("i18n")
+    return i18n.current_language if i18n is not None else DEFAULT
+
+
+def _outer_build_done(config) -> bool:
+    i18n = config.plugins.get("i18n")
+    return i18n is None or not i18n.building
+
+
+def on_post_page(output: str, page, config) -> str:
+    lang = _language(config)
+    if lang != DEFAULT:
+        # Material fetches `<base>/search/search_index.json`; base is the site root. Point it at /zh/.
+        def rebase(match: re.Match) -> str:
+            data = json.loads(match.group(2))
+            data["base"] = data["base"].rstrip("/") + f"/{lang}"
+            return match.group(1) + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + match.group(3)
+
+        output = _CONFIG_RE.sub(rebase, output, count=1)
+
+    canonical = page.canonical_url or config.site_url or ""
+    default_href = None
+
+    def absolute(match: re.Match) -> str:
+        nonlocal default_href
+        href = urljoin(canonical, match.group(1))
+        if match.group(2) == DEFAULT:
+            default_href = href
+        return f'<link rel="alternate" href="{href}" hreflang="{match.group(2)}">'
+
+    output = _ALT_RE.sub(absolute, output)
+    if default_href and 'hreflang="x-default"' not in output:
+        last = list(_ALT_RE.finditer(output))[-1]
+        tag = f'\n    <link rel="alternate" href="{default_href}" hreflang="x-default">'
+        output = output[: last.end()] + tag + output[last.end():]
+    return output
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    if template_name == "404.html":
+        _not_found[_language(config)] = output_content
+    return output_content
+
+
+@event_priority(-200)  # after static-i18n (-100) has built every language and merged the search index
+def on_post_build(config) -> None:
+    if not _outer_build_done(config):
+        return
+    site = Path(config.site_dir)
+    for lang, html in _not_found.items():
+        target = site / ("" if lang == DEFAULT else lang) / "404.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    _split_search_index(site, config)
+
+
+def _split_search_index(site: Path, config) -> None:
+    path = site / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    i18n = config.plugins.get("i18n")
+    others = [lang for lang in (i18n.build_languages if i18n else []) if lang != DEFAULT]
+    buckets: dict[str, list] = {DEFAULT: []} | {lang: [] for lang in others}
+    for entry in index["docs"]:
+        lang = next((x for x in others if entry["location"].startswith(f"{x}/")), DEFAULT)
+        if lang != DEFAULT:
+            entry = dict(entry, location=entry["location"][len(lang) + 1:])
+            entry["subwords"] = _subwords(entry["title"] + " " + entry["text"])
+        buckets[lang].append(entry)
+    for lang, docs in buckets.items():
+        target = site / ("" if lang == DEFAULT else lang) / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"config": index["config"], "docs": docs}, ensure_ascii=False, separators=(",", ":"))
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, target)
+
+
+def _subwords(text: str) -> str:
+    """The inner parts of Chinese words, U+200B-separated: every suffix of two or more characters of every jieba
+    word (间充质干细胞 → 充质干细胞, 质干细胞, 干细胞, 细胞) plus jieba's search-mode words. Search already matches
+    word beginnings (prefix wildcard), so suffixes make any part of a word findable."""
+    if jieba is None:
+        return ""
+    plain = text.replace("\u200b", "")
+    words: dict[str, None] = {}
+    for run in _HAN_RE.findall(plain):
+        for word in jieba.cut_for_search(run):
+            for start in range(len(word) - 1):
+                words[word[start:]] = None
+    return "\u200b".join(words)

@@ -1,0 +1,215 @@
+"""Render a loaded Site into Markdown pages for both languages: one pure function, `render_pages(site)`.
+
+Reads: the Jinja templates in scripts/templates/ (one per page kind; partials start with `_`). Writes: nothing —
+it returns {relative path under docs/: page text}, the same relative paths under en/ and zh/. No clock, no I/O
+beyond templates, deterministic order, so two runs give byte-identical output.
+
+Safety: every value printed with {{ }} passes through `_finalize`, which escapes it for Markdown and HTML unless it
+is an `Md` produced by this module's own helpers. Text from data therefore cannot inject HTML, Markdown links or
+Jinja, whatever a contributor types.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import evidence
+from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Folders under docs/<lang>/ that the generator owns wholesale (also listed in .gitignore).
+GENERATED_SECTIONS = ("studies", "cell-types", "routes", "references", "glossary")
+MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
+
+# Characters Python-Markdown (with the extensions in mkdocs.yml) gives meaning to and lets us backslash-escape.
+# `<`, `>` and `&` become HTML entities instead. tests/test_escape.py proves the round trip.
+_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+class Md(Markup):
+    """Markdown built by this module (links, escaped text) or by a template macro: printed as is.
+
+    A Markup subclass so that Jinja's autoescape machinery (which we use only for its bookkeeping: macros return
+    Markup, and Markup is never escaped twice) treats it as safe; `_finalize` does the real, Markdown-aware escaping.
+    """
+
+
+def escape(text: str) -> Md:
+    """Text → inert inline Markdown: whitespace folded, HTML and Markdown syntax escaped."""
+    text = re.sub(r"\s+", " ", str(text))
+    text = re.sub(r"[&<>]", lambda m: _HTML[m.group(0)], text)
+    return Md(_MD_ESCAPE.sub(r"\\\1", text))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):  # Md, or the output of a template macro
+        return value
+    if value is None:
+        raise ValueError("a template printed None: guard optional fields with `if`")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return escape(str(value))
+
+
+def page_path(kind: str, rec_id: str | None = None) -> str:
+    """Path of a page under docs/<lang>/: studies/index.md, studies/<id>.md, references/index.md#<id>."""
+    if kind in ("references", "glossary"):
+        return f"{kind}/index.md" + (f"#{rec_id}" if rec_id else "")
+    return f"{kind}/{rec_id or 'index'}.md"
+
+
+def relative(target: str, current: str) -> str:
+    """Link from page `current` to `target` (both docs-relative, target may carry #anchor)."""
+    path, _, anchor = target.partition("#")
+    start = PurePosixPath(current).parent
+    rel = PurePosixPath(*([".."] * len(start.parts)), path) if start.parts else PurePosixPath(path)
+    return rel.as_posix() + (f"#{anchor}" if anchor else "")
+
+
+class Renderer:
+    """Holds the site and one Jinja environment; `pages()` renders everything."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            autoescape=True,  # every value goes through _finalize, which returns Md; see the Md docstring
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(evidence_labels=evidence.LABELS)
+
+    # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
+
+    def context(self, lang: str, current: str, source: str) -> dict:
+        site, strings = self.site, self.site.strings[lang]
+
+        def t(key: str, **values: Any) -> Md:
+            """Interface string `key` with {placeholders} filled; values are escaped unless Md."""
+            template = strings[key]
+            parts = re.split(r"(\{[a-z_]+\})", template)
+            out = []
+            for part in parts:
+                m = re.fullmatch(r"\{([a-z_]+)\}", part)
+                out.append(_finalize(values[m.group(1)]) if m else escape(part) if part.strip() else part)
+            return Md("".join(out))
+
+        def tx(text: dict) -> str:
+            return text[lang]
+
+        def link(label: Any, kind: str, rec_id: str | None = None) -> Md:
+            return Md(f"[{_finalize(label)}]({relative(page_path(kind, rec_id), current)})")
+
+        def ext(label: Any, url: str) -> Md:
+            # URLs passed the schema's http(s) pattern; parentheses and spaces are percent-encoded for Markdown.
+            safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+            return Md(f"[{_finalize(label)}](<{safe}>)")
+
+        def record_label(kind: str, rec: Record) -> str:
+            if kind == "studies":
+                return (rec["registry_ids"] or [rec["title"][lang]])[0]
+            if kind == "references":
+                first = rec.get("authors", rec["container"]).split(",")[0]
+                return f"{first} {rec['year']}"
+            if kind == "glossary":
+                return rec["term"][lang]
+            return rec["name"][lang]
+
+        def prose(text: dict) -> Md:
+            """A prose field: paragraphs escaped, [[kind:id]] turned into links."""
+            paragraphs = re.split(r"\n\s*\n", text[lang].strip())
+            out = []
+            for para in paragraphs:
+                pieces, pos = [], 0
+                for m in LINK_RE.finditer(para):
+                    pieces.append(escape(para[pos:m.start()]))
+                    kind = LINK_KINDS[m.group(1)]
+                    rec = site.records[kind][m.group(2)]
+                    pieces.append(link(record_label(kind, rec), kind, rec.id))
+                    pos = m.end()
+                pieces.append(escape(para[pos:]))
+                out.append("".join(pieces))
+            return Md("\n\n".join(out))
+
+        def registry_url(registry_id: str) -> str | None:
+            if registry_id.startswith("NCT"):
+                return f"https://clinicaltrials.gov/study/{registry_id}"
+            if registry_id.startswith("ISRCTN"):
+                return f"https://www.isrctn.com/{registry_id}"
+            if registry_id.startswith("EudraCT "):
+                return f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={registry_id.split()[1]}"
+            return None
+
+        def anchor(rec_id: str) -> Md:
+            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes.
+            assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
+            return Md(rec_id)
+
+        def front_matter(description: str) -> Md:
+            # JSON strings are valid YAML scalars, so any text is safe in front matter this way.
+            return Md("---\ndescription: " + json.dumps(" ".join(description.split()), ensure_ascii=False) + "\n---")
+
+        return {
+            "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
+            "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
+            "marker": Md(MARKER.format(source=source)),
+            "label_of": evidence.evidence_label,
+            "overdue": lambda s: evidence.results_overdue(s, site.today),
+            "stale": lambda d: evidence.is_stale(d, site.today),
+            "studies_with": self.studies_with,
+        }
+
+    def studies_with(self, field: str, value: str) -> list[Record]:
+        """Studies whose list field (cell_types, routes, references) contains `value`, newest first."""
+        found = [s for s in self.site.kind("studies") if value in s[field]]
+        return sorted(found, key=_study_order)
+
+    # --- pages ------------------------------------------------------------------------------------------------------
+
+    def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
+        ctx = self.context(lang, path, source)
+        ctx.update(values)
+        return f"{lang}/{path}", self.env.get_template(template).render(ctx)
+
+    def pages(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lang in LANGS:
+            for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
+                records = self.site.kind(kind)
+                if kind == "studies":
+                    records = sorted(records, key=_study_order)
+                else:
+                    records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
+                path, text = self._page(f"{template}-index.md.j2", lang, page_path(kind), f"data/{kind}/",
+                                        records=records)
+                out[path] = text
+                for rec in records:
+                    path, text = self._page(f"{template}.md.j2", lang, page_path(kind, rec.id), rec.path, rec=rec)
+                    out[path] = text
+            refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
+            path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
+            out[path] = text
+            terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
+            path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
+            out[path] = text
+        return dict(sorted(out.items()))
+
+
+def _study_order(rec: Record) -> tuple:
+    return (-(int(rec["start"][:4]) if rec.get("start") else 0), rec.id)
+
+
+def render_pages(site: Site) -> dict[str, str]:
+    """Every generated page for both languages: {'en/studies/index.md': text, 'zh/studies/index.md': text, …}."""
+    return Renderer(site).pages()

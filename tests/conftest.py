@@ -1,0 +1,97 @@
+"""Shared fixtures: temporary copies of the project (so tests never touch the checkout's docs/ or site/), built once
+per session for the slow tests, and a tiny static server for the browser tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
+TODAY = dt.date(2026, 11, 27)
+sys.path.insert(0, str(ROOT))
+
+from scripts.render import GENERATED_SECTIONS  # noqa: E402
+
+
+def copy_project(target: Path, data: Path | None = None) -> Path:
+    """A copy of the project's sources (not its generated pages or site) in `target`, with `data` as data/."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "scripts", "schema"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
+    generated = {f"{lang}/{s}" for lang in ("en", "zh") for s in GENERATED_SECTIONS}
+    shutil.copytree(ROOT / "docs", target / "docs",
+                    ignore=lambda d, names: [n for n in names
+                                             if Path(d, n).relative_to(ROOT / "docs").as_posix() in generated])
+    if data is None:
+        shutil.copytree(ROOT / "data", target / "data")
+    else:
+        shutil.copytree(data, target / "data")
+        shutil.copytree(ROOT / "data" / "strings", target / "data" / "strings", dirs_exist_ok=True)
+    return target
+
+
+def fixture_data(tmp: Path) -> Path:
+    """A writable copy of tests/fixtures/data plus the real interface strings."""
+    data = tmp / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    shutil.copytree(ROOT / "data" / "strings", data / "strings")
+    return data
+
+
+def mkdocs_build(project: Path, site_url: str = "http://127.0.0.1:8000/") -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=site_url)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return fixture_data(tmp_path)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> dict:
+    """The fixture data built with MkDocs, served on a local port: {'project', 'site', 'url', 'log'}."""
+    return _built(tmp_path_factory.mktemp("fixture-project"), FIXTURE_DATA)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> dict:
+    """The project's real data built with MkDocs, served on a local port."""
+    return _built(tmp_path_factory.mktemp("real-project"), None)
+
+
+def _built(tmp: Path, data: Path | None) -> dict:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    project = copy_project(tmp / "project", data)
+    result = mkdocs_build(project, url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return {"project": project, "site": site, "url": url, "log": result.stderr, "server": server}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass

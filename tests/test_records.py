@@ -1,0 +1,183 @@
+"""The loader and validator: each class of error fires, names file, field and line, and says how to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY
+from scripts.records import load_site
+
+
+def errors_for(data: Path) -> list[str]:
+    _, errors = load_site(data, TODAY)
+    return [str(e) for e in errors]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+STUDY = "studies/nct00000001.yml"
+
+
+def test_fixture_data_is_valid(data_dir):
+    assert errors_for(data_dir) == []
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("sponsor: Test Sponsor\n", "sponsor: Test Sponsor\nsponser: x\n",
+     "data/studies/nct00000001.yml:10: sponser: is not a known field (fix: did you mean `sponsor`?"),
+    ("enrolled: 48", "enrolled: forty", "data/studies/nct00000001.yml:26: enrolled: expected a whole number, found the text 'forty'"),
+    ("enrolled: 48", "enrolled: -1", "data/studies/nct00000001.yml:26: enrolled: -1 is below the minimum 0"),
+    ("  zh: 一项小型安慰剂对照试验，未发现获益。\n", "", "data/studies/nct00000001.yml:39: lay_summary.zh: is required but missing"),
+    ("  zh: 一项小型安慰剂对照试验，未发现获益。", "  zh: ''", "data/studies/nct00000001.yml:41: lay_summary.zh: is empty"),
+    ("cell_types: [msc-umbilical-cord]", "cell_types: [msc-umbilical-chord]",
+     "data/studies/nct00000001.yml:19: cell_types[0]: 'msc-umbilical-chord' is not a record in data/cell-types/ (fix: did you mean 'msc-umbilical-cord'?)"),
+    ("routes: [intrathecal]", "routes: [intravenous]",
+     "data/studies/nct00000001.yml:21: routes[0]: 'intravenous' is not a record in data/routes/"),
+    ("references: [test-2022-trial]", "references: [nobody-2020]",
+     "data/studies/nct00000001.yml:42: references[0]: 'nobody-2020' is not a record in data/references/"),
+    ("registry_ids: [NCT00000001]", "registry_ids: [NCT0000001]",
+     "data/studies/nct00000001.yml:6: registry_ids[0]: the text 'NCT0000001' is not in the expected form"),
+    ("registry_ids: [NCT00000001]", "registry_ids: [ChiCTR1800]",
+     "registry_ids[0]: the text 'ChiCTR1800' is not in the expected form"),
+    ("last_reviewed: 2026-11-01", "last_reviewed: 2027-01-01",
+     "data/studies/nct00000001.yml:46: last_reviewed: '2027-01-01' is in the future (today is 2026-11-27)"),
+    ("start: 2019-05", "start: 2019-02-30", "data/studies/nct00000001.yml:30: start: '2019-02-30' is not a real calendar date"),
+    ("completion: 2021-06", "completion: 2018-06", "data/studies/nct00000001.yml:31: completion: completion 2018-06 is before start 2019-05"),
+    ("  - https://clinicaltrials.gov/study/NCT00000001", "  - javascript:alert(1)",
+     "data/studies/nct00000001.yml:44: sources[0]: the text 'javascript:alert(1)' is not in the expected form"),
+    ("  - https://clinicaltrials.gov/study/NCT00000001", "  - data:text/html,<script>alert(1)</script>",
+     "sources[0]: the text 'data:text/html,<script>alert(1)</script>' is not in the expected form"),
+    ('phase: "2"', "phase: 2", 'data/studies/nct00000001.yml:11: phase: a number (2) is not an allowed value (fix: write it in quotes: "2")'),
+    ("status: completed", "status: complete", "data/studies/nct00000001.yml:28: status: the text 'complete' is not an allowed value (fix: use one of:"),
+    ("sponsor: Test Sponsor\n", "sponsor: Test Sponsor\nsponsor: Other\n",
+     "data/studies/nct00000001.yml:10: duplicate key 'sponsor' (first at line 9)"),
+    ("title:\n", "title:\n\t", "data/studies/nct00000001.yml:3: YAML syntax error"),
+    ("    zh: 48 例受试者按 3:1 随机接受细胞或安慰剂治疗，随访 6 个月。", "    zh: 48 例受试者按 3:1 随机接受细胞或安慰剂治疗，随访 12 个月。",
+     "data/studies/nct00000001.yml:16: design.summary: numbers differ between languages; only in en: 6; only in zh: 12"),
+    ("  zh: 同行评议论文", "  zh: 间质干细胞同行评议论文",
+     "findings.zh: uses '间质干细胞', which the glossary marks to avoid (fix: write '间充质干细胞'"),
+    ("  zh: 同行评议论文 [[ref:test-2022-trial]]", "  zh: 同行评议论文 [[ref:test-2023-trial]]",
+     "findings.zh: link [[ref:test-2023-trial]] points to no record in data/references/"),
+])
+def test_each_error_names_file_line_field_and_fix(data_dir, old, new, expected):
+    edit(data_dir / STUDY, old, new)
+    found = errors_for(data_dir)
+    assert any(expected in e for e in found), "\n".join(found)
+    assert all("(fix: " in e for e in found), "every error says how to fix it"
+
+
+def test_tabs_get_a_specific_fix(data_dir):
+    edit(data_dir / STUDY, "  en: Umbilical", "\ten: Umbilical")
+    assert any("indent with spaces, never tabs" in e for e in errors_for(data_dir))
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\xef\xbb\xbftitle: x\n", "byte-order mark"),
+    (b"title: \xff\xfe\n", "not valid UTF-8"),
+    (b"", "file is empty"),
+    (b"# only a comment\n", "file is empty"),
+    (b"- a\n- b\n", "the top level must be a mapping"),
+    (b"a: &x [1, 2]\nb: *x\n", "anchors and aliases"),
+    (b"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n", "anchors and aliases"),  # billion laughs
+    (b"a: !!python/object/apply:os.system [ls]\n", "unsupported YAML tag"),
+    (b"title: " + b"x" * 300_000 + b"\n", "more than the 262144 allowed"),
+])
+def test_unreadable_files_are_rejected(data_dir, content, expected):
+    (data_dir / "studies" / "nct00000002.yml").write_bytes(content)
+    found = errors_for(data_dir)
+    assert any(e.startswith("data/studies/nct00000002.yml") and expected in e for e in found), found
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("NCT00000003.yml", "file name 'NCT00000003' is not a valid id"),
+    ("bad name.yml", "is not a valid id"),
+    ("..hidden.yml", "is not a valid id"),
+    ("nct00000003.yaml", "is not a .yml file"),
+])
+def test_file_names_must_be_ids(data_dir, name, expected):
+    (data_dir / "studies" / name).write_text("title: x\n", encoding="utf-8")
+    assert any(expected in e for e in errors_for(data_dir))
+
+
+def test_symlinks_are_refused(data_dir, tmp_path):
+    outside = tmp_path / "outside.yml"
+    outside.write_text("title: x\n")
+    (data_dir / "studies" / "linked.yml").symlink_to(outside)
+    assert any("linked.yml: is not a regular file" in e for e in errors_for(data_dir))
+
+
+def test_same_registry_id_in_two_files_is_an_error(data_dir):
+    text = (data_dir / STUDY).read_text(encoding="utf-8")
+    (data_dir / "studies" / "nct00000009.yml").write_text(
+        text.replace("registry_ids: [NCT00000001]", "registry_ids: [NCT00000009, NCT00000001]"), encoding="utf-8")
+    found = errors_for(data_dir)
+    assert any("NCT00000001 is already the subject of data/studies/nct00000001.yml" in e for e in found), found
+
+
+def test_file_name_must_match_primary_registry_id(data_dir):
+    (data_dir / STUDY).rename(data_dir / "studies" / "nct00000005.yml")
+    found = errors_for(data_dir)
+    assert any("file name does not match the primary registry ID NCT00000001" in e
+               and "rename the file to nct00000001.yml" in e for e in found), found
+
+
+def test_duplicate_pmid_across_references(data_dir):
+    ref = data_dir / "references" / "test-2022-trial.yml"
+    (data_dir / "references" / "test-2022-copy.yml").write_text(ref.read_text(encoding="utf-8").replace(
+        "doi: 10.9999/test.2022.1", "doi: 10.9999/test.2022.2"), encoding="utf-8")
+    assert any("pmid 10000001 is already used by data/references/test-2022-" in e for e in errors_for(data_dir))
+
+
+def test_reference_needs_pmid_doi_or_url(data_dir):
+    ref = data_dir / "references" / "test-2022-trial.yml"
+    edit(ref, 'pmid: "10000001"\n', "")
+    edit(ref, "doi: 10.9999/test.2022.1\n", "")
+    assert any("does not satisfy any allowed form (fix: give at least one of pmid, doi or url)" in e
+               for e in errors_for(data_dir))
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('pmid: "10000001"', "pmid: 10000001", 'pmid: expected text, found a number (10000001) (fix: write it in quotes: "10000001"'),
+    ('pmid: "10000001"', 'pmid: "PMID10000001"', "pmid: the text 'PMID10000001' is not in the expected form"),
+    ("doi: 10.9999/test.2022.1", "doi: https://doi.org/10.9999/test.2022.1", "doi: the text 'https://doi.org/10.9999/test.2022.1' is not in the expected form"),
+])
+def test_malformed_publication_ids(data_dir, old, new, expected):
+    edit(data_dir / "references" / "test-2022-trial.yml", old, new)
+    found = errors_for(data_dir)
+    assert any(expected in e for e in found), found
+
+
+def test_all_errors_are_reported_in_one_run(data_dir):
+    edit(data_dir / STUDY, "enrolled: 48", "enrolled: -1")
+    edit(data_dir / STUDY, "status: completed", "status: done")
+    edit(data_dir / "routes" / "intrathecal.yml", "invasiveness: moderate", "invasiveness: medium")
+    found = errors_for(data_dir)
+    assert len([e for e in found if "nct00000001" in e]) == 2
+    assert any("routes/intrathecal.yml" in e for e in found)
+
+
+def test_interface_strings_must_have_the_same_keys(data_dir):
+    with (data_dir / "strings" / "zh.yml").open("a", encoding="utf-8") as f:
+        f.write("only.zh: 仅中文\n")
+    with (data_dir / "strings" / "en.yml").open("a", encoding="utf-8") as f:
+        f.write("studies.count_extra: \"{count} studies\"\n")
+    found = errors_for(data_dir)
+    assert any("data/strings/en.yml: key 'only.zh' is missing" in e for e in found)
+    assert any("data/strings/zh.yml: key 'studies.count_extra' is missing" in e for e in found)
+
+
+def test_placeholders_must_match_across_languages(data_dir):
+    edit(data_dir / "strings" / "zh.yml", '"本页事实最近一次对照原始来源核查于 {date}。"', '"本页事实最近一次对照原始来源核查于 {day}。"')
+    assert any("record.last_reviewed: placeholders differ" in e for e in errors_for(data_dir))
+
+
+def test_real_data_is_valid():
+    from conftest import ROOT
+    _, errors = load_site(ROOT / "data")
+    assert not errors, "\n".join(str(e) for e in errors[:50])
