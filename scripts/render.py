@@ -12,8 +12,9 @@ Jinja, whatever a contributor types.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -69,9 +70,8 @@ def page_path(kind: str, rec_id: str | None = None) -> str:
 def relative(target: str, current: str) -> str:
     """Link from page `current` to `target` (both docs-relative, target may carry #anchor)."""
     path, _, anchor = target.partition("#")
-    start = PurePosixPath(current).parent
-    rel = PurePosixPath(*([".."] * len(start.parts)), path) if start.parts else PurePosixPath(path)
-    return rel.as_posix() + (f"#{anchor}" if anchor else "")
+    rel = posixpath.relpath(path, posixpath.dirname(current) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
 
 
 class Renderer:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -25,11 +26,33 @@ try:
 except ImportError:  # Chinese search then fails, and tests/test_build.py says so
     jieba = None
 
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
+    sys.path.insert(0, str(ROOT))
+
+from scripts import yamlio  # noqa: E402
+
 DEFAULT = "en"
 _CONFIG_RE = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 _ALT_RE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _not_found: dict[str, str] = {}
+
+
+def on_config(config):
+    # Teach jieba the glossary's Chinese terms (间充质干细胞, 鞘内注射 …) so that it keeps them whole; the search
+    # sub-words below then make their parts findable too. Runs once per language build; add_word is idempotent.
+    if jieba is not None:
+        for path in sorted((Path(config.config_file_path).parent / "data" / "glossary").glob("*.yml")):
+            try:
+                term = yamlio.read(path).data
+                words = [term["term"]["zh"], *term.get("zh_alternatives", [])]
+            except (yamlio.YamlError, KeyError, TypeError):
+                continue  # invalid records are reported by the generate hook, which aborts the build
+            for word in words:
+                if isinstance(word, str) and _HAN_RE.fullmatch(word):
+                    jieba.add_word(word)
+    return config
 
 
 def _language(config) -> str:
@@ -48,7 +71,7 @@ def on_post_page(output: str, page, config) -> str:
         # Material fetches `<base>/search/search_index.json`; base is the site root. Point it at /zh/.
         def rebase(match: re.Match) -> str:
             data = json.loads(match.group(2))
-            data["base"] = data["base"].rstrip("/") + f"/{lang}"
+            data["base"] = data["base"].rstrip("/") + f"/{lang}/"
             return match.group(1) + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + match.group(3)
 
         output = _CONFIG_RE.sub(rebase, output, count=1)

@@ -1,0 +1,83 @@
+"""Real-browser checks in Debian's chromium driven by Playwright: search per language (including a word from the
+middle of a Chinese title), the language switch, and no request leaving the site's own origin."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, fixture_site):
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((fixture_site["url"], "data:", "blob:")) else outside.append(r.url))
+    page.outside = outside
+    yield page
+    context.close()
+
+
+def search(page, query: str) -> list[str]:
+    """Type a query into Material's search and return the result links (fill + keyup: CJK input fires no keyup)."""
+    box = page.locator("input.md-search__input")
+    box.focus()
+    box.fill(query)
+    box.dispatch_event("keyup")
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta'); return m && !/Initializing|正在初始化/.test(m.textContent) && m.textContent.trim() !== '' }",
+        timeout=15000)
+    page.wait_for_timeout(300)
+    return page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+
+
+@pytest.mark.parametrize("query", ["间充质", "干细胞", "鞘内注射", "脐带"])
+def test_chinese_search_finds_the_chinese_page(page, fixture_site, query):
+    page.goto(fixture_site["url"] + "zh/")
+    links = search(page, query)
+    assert any(link.startswith(fixture_site["url"] + "zh/studies/nct00000001/") for link in links), (query, links)
+    assert all("/zh/" in link for link in links), links
+    assert page.outside == []
+
+
+def test_english_search_returns_only_english_pages(page, fixture_site):
+    page.goto(fixture_site["url"])
+    links = search(page, "umbilical")
+    assert any(link.startswith(fixture_site["url"] + "studies/nct00000001/") for link in links), links
+    assert not any("/zh/" in link for link in links), links
+    assert page.outside == []
+
+
+def test_language_switch_lands_on_the_same_page(page, fixture_site):
+    url = fixture_site["url"]
+    page.goto(url + "studies/nct00000001/")
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="zh"]').first.click()
+    page.wait_for_url(url + "zh/studies/nct00000001/")
+    assert page.locator("html").get_attribute("lang") == "zh"
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_url(url + "studies/nct00000001/")
+    assert page.outside == []
+
+
+def test_missing_page_shows_404_in_each_language(page, fixture_site):
+    page.goto(fixture_site["url"] + "zh/404.html")
+    assert page.locator("html").get_attribute("lang") == "zh"
+    page.goto(fixture_site["url"] + "404.html")
+    assert page.locator("html").get_attribute("lang") == "en"

@@ -1,0 +1,70 @@
+"""A strict MkDocs build of the fixture data and of the real data, checked in the HTML it writes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PAGES = ["", "studies/", "studies/nct00000001/", "cell-types/msc-umbilical-cord/", "routes/intrathecal/",
+         "glossary/", "references/", "about/"]
+
+
+def html(site, rel, lang):
+    return (site / ("" if lang == "en" else "zh") / rel / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_both_languages_have_the_page_with_lang_and_alternates(fixture_site, rel):
+    site, url = fixture_site["site"], fixture_site["url"]
+    for lang, other in (("en", "zh"), ("zh", "en")):
+        page = html(site, rel, lang)
+        assert f'<html lang="{lang}"' in page
+        alternates = dict((h, l) for l, h in re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', page))
+        assert alternates == {"en": url + rel, "zh": url + "zh/" + rel, "x-default": url + rel}, alternates
+        # The language switcher leads to the same page in the other language.
+        switch = re.search(rf'href="([^"]+)" hreflang="{other}" class="md-select__link"', page).group(1)
+        from urllib.parse import urljoin
+        here = url + ("" if lang == "en" else "zh/") + rel
+        assert urljoin(here, switch) == url + ("" if other == "en" else "zh/") + rel
+
+
+def test_404_page_in_each_language(fixture_site):
+    site = fixture_site["site"]
+    assert '<html lang="en"' in (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in (site / "zh" / "404.html").read_text(encoding="utf-8")
+
+
+def test_search_index_per_language_with_chinese_segmentation(fixture_site):
+    site = fixture_site["site"]
+    en = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    zh = json.loads((site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    han = re.compile(r"[\u4e00-\u9fff]")
+    assert en["docs"] and not any(han.search(d["title"]) for d in en["docs"]), "Chinese pages in the English index"
+    assert zh["docs"] and not any(d["location"].startswith("zh/") for d in zh["docs"])
+    assert re.compile(zh["config"]["separator"]).search("\u200b"), "without U+200B in the separator Chinese search finds nothing"
+    title = next(d for d in zh["docs"] if d["location"].startswith("studies/nct00000001/") and "鞘" in d["title"])
+    assert "\u200b" in title["title"], "jieba segmentation missing"
+    assert {"干细胞", "充质干细胞"} <= set(title["subwords"].split("\u200b"))
+    assert "subwords" in zh["config"]["fields"]
+    page = html(site, "studies/nct00000001/", "zh")
+    assert json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S).group(1))["base"] == "../../../zh/"
+
+
+def test_no_third_party_resources(fixture_site):
+    for path in fixture_site["site"].rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+        for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', text):
+            assert src.startswith(fixture_site["url"]) or "rel=\"alternate\"" in text, (path, src)
+
+
+def test_real_data_builds_strictly(real_site):
+    site = real_site["site"]
+    studies = [p for p in (site / "studies").iterdir() if p.is_dir()]
+    assert len(studies) >= 5
+    for study in studies:
+        assert (site / "zh" / "studies" / study.name / "index.html").is_file()

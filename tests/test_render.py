@@ -1,0 +1,116 @@
+"""The renderer: pure, deterministic, paired across languages, and safe against anything typed into data/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from conftest import ROOT, TODAY
+from scripts.records import load_site
+from scripts.render import MARKER, escape, render_pages
+
+NASTY = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "![x](data:text/html,<script>alert(1)</script>)",
+    "<https://evil.example>",
+    "{{ config }} {% include 'x' %} {# c #}",
+    "a | b | c",
+    "*bold* _em_ `code` **x** # not a heading",
+    "1. not a list\n- not a bullet\n> not a quote",
+    "!!! warning \"not an admonition\"",
+    "*[HTML]: not an abbreviation",
+    "{ #id .class onclick=alert(1) }",
+    "back\\slash & ampersand &amp; &lt;tag&gt;",
+    "--8<-- \"/etc/passwd\"",
+    "    indented code",
+    "ALS 肌萎缩侧索硬化（渐冻症）1 × 10^6",
+]
+
+
+def _md():
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""), Loader=yaml.SafeLoader)
+    exts = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    return markdown.Markdown(extensions=exts)
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_escape_round_trips_through_markdown_as_plain_text(text):
+    html = _md().convert(escape(text))
+    # Whatever the input, the output is one paragraph holding exactly the (HTML-escaped) text.
+    expected = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert html == f"<p>{expected}</p>", html
+
+
+def _site(data_dir):
+    site, errors = load_site(data_dir, TODAY)
+    assert not errors, errors
+    return site
+
+
+def test_rendering_is_deterministic(data_dir):
+    assert render_pages(_site(data_dir)) == render_pages(_site(data_dir))
+
+
+def test_every_page_has_a_pair_with_the_same_anchors(data_dir):
+    pages = render_pages(_site(data_dir))
+    en = {p[3:] for p in pages if p.startswith("en/")}
+    zh = {p[3:] for p in pages if p.startswith("zh/")}
+    assert en == zh and en
+    for rel in en:
+        anchors = [re.findall(r"\{ #([a-z0-9-]+) \}", pages[f"{lang}/{rel}"]) for lang in ("en", "zh")]
+        assert anchors[0] == anchors[1], rel
+        assert anchors[0], f"{rel} has no explicit heading anchors"
+
+
+def test_each_record_gets_a_page_in_both_languages_and_is_listed(data_dir):
+    pages = render_pages(_site(data_dir))
+    for lang in ("en", "zh"):
+        assert f"{lang}/studies/nct00000001.md" in pages
+        assert "(nct00000001.md)" in pages[f"{lang}/studies/index.md"]
+        assert "(../studies/nct00000001.md)" in pages[f"{lang}/cell-types/msc-umbilical-cord.md"]
+
+
+def test_generated_pages_carry_the_marker(data_dir):
+    for rel, text in render_pages(_site(data_dir)).items():
+        assert "<!-- generated from data/" in text.split("\n---\n", 1)[-1].splitlines()[0], rel
+
+
+def test_language_shows_only_through_strings_and_fields(data_dir):
+    pages = render_pages(_site(data_dir))
+    assert "| Phase | Phase 2 |" in pages["en/studies/nct00000001.md"]
+    assert "| 分期 | 2 期 |" in pages["zh/studies/nct00000001.md"]
+    assert "# 脐带间充质干细胞鞘内注射治疗试验（测试数据） { #nct00000001 }" in pages["zh/studies/nct00000001.md"]
+
+
+def test_text_from_data_cannot_inject(data_dir):
+    study = data_dir / "studies" / "nct00000001.yml"
+    payload = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }} a | b"
+    text = study.read_text(encoding="utf-8").replace("sponsor: Test Sponsor", f"sponsor: {yaml.safe_dump(payload).strip().splitlines()[0]}")
+    study.write_text(text, encoding="utf-8")
+    site = _site(data_dir)
+    assert site.records["studies"]["nct00000001"]["sponsor"] == payload
+    page = render_pages(site)["en/studies/nct00000001.md"]
+    html = _md().convert(page.split("\n---\n", 1)[1])
+    assert "<script" not in html and "javascript:" not in html.replace("[x](javascript:alert(1))", "")
+    assert 'href="javascript' not in html
+    assert "{{ 7*7 }}" in html and "49" not in html
+    row = next(line for line in page.splitlines() if line.startswith("| Sponsor |"))
+    assert row.count(" | ") == 1, "a | in data must not add table cells"
+
+
+def test_overdue_and_stale_flags(data_dir):
+    study = data_dir / "studies" / "nct00000001.yml"
+    text = study.read_text(encoding="utf-8").replace("results: [publication]", "results: []")
+    text = re.sub(r"findings:\n  en: .*\n  zh: .*\n", "", text)
+    study.write_text(text.replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-01"), encoding="utf-8")
+    pages = render_pages(_site(data_dir))
+    assert "No results found" in pages["en/studies/nct00000001.md"]
+    assert "Not checked for over 12 months" in pages["en/studies/nct00000001.md"]
+    assert "超过 12 个月未核查" in pages["zh/studies/nct00000001.md"]
+    assert "| No results yet |" in pages["en/studies/index.md"]
