@@ -156,9 +156,12 @@ class Renderer:
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
             return Md(rec_id)
 
-        def front_matter(description: str) -> Md:
+        def front_matter(title: str, description: str) -> Md:
+            # The title is given here because MkDocs takes it from the H1 only when the H1 is the very first element.
             # JSON strings are valid YAML scalars, so any text is safe in front matter this way.
-            return Md("---\ndescription: " + json.dumps(" ".join(description.split()), ensure_ascii=False) + "\n---")
+            def scalar(text: str) -> str:
+                return json.dumps(" ".join(str(text).split()), ensure_ascii=False)
+            return Md(f"---\ntitle: {scalar(title)}\ndescription: {scalar(description)}\n---")
 
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,

@@ -32,6 +32,11 @@ def test_both_languages_have_the_page_with_lang_and_alternates(fixture_site, rel
         assert urljoin(here, switch) == url + ("" if other == "en" else "zh/") + rel
 
 
+def test_record_pages_have_their_own_title(fixture_site):
+    page = html(fixture_site["site"], "studies/nct00000001/", "zh")
+    assert "<title>脐带间充质干细胞鞘内注射治疗试验（测试数据） - 肌萎缩侧索硬化干细胞治疗证据图谱</title>" in page
+
+
 def test_404_page_in_each_language(fixture_site):
     site = fixture_site["site"]
     assert '<html lang="en"' in (site / "404.html").read_text(encoding="utf-8")
