@@ -20,7 +20,8 @@ ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANGS = ("en", "zh")
 # Inline links inside prose: [[study:nct01051882]], [[ref:berry-2019-nurown]], [[cell:msc-ntf]], [[route:intrathecal]].
 LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s]*)\]\]")
-LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary"}
+LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary",
+              "preclinical": "preclinical", "article": "articles"}
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -265,6 +266,13 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                     f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
                                     field_name(path + ("zh",)), line)
     yield from _check_studies(site)
+    for rec in site.kind("articles"):
+        seen: set[str] = set()
+        for i, section in enumerate(rec["sections"]):
+            if section["id"] in seen:
+                yield Error(rec.path, f"section id '{section['id']}' is used twice", "give each section its own id",
+                            field_name(("sections", i, "id")), rec.doc.line_of(("sections", i, "id")))
+            seen.add(section["id"])
     yield from _check_unique(site, "references", ("pmid", "doi"))
 
 

@@ -26,7 +26,9 @@ from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # Folders under docs/<lang>/ that the generator owns wholesale (also listed in .gitignore).
-GENERATED_SECTIONS = ("studies", "cell-types", "routes", "references", "glossary")
+GENERATED_SECTIONS = ("studies", "cell-types", "routes", "preclinical", "evidence", "science", "patients",
+                      "references", "glossary")
+ARTICLE_SECTIONS = ("evidence", "science", "patients")
 MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
 
 # Characters Python-Markdown (with the extensions in mkdocs.yml) gives meaning to and lets us backslash-escape.
@@ -60,10 +62,13 @@ def _finalize(value: Any) -> Any:
     return escape(str(value))
 
 
-def page_path(kind: str, rec_id: str | None = None) -> str:
-    """Path of a page under docs/<lang>/: studies/index.md, studies/<id>.md, references/index.md#<id>."""
+def page_path(site: Site, kind: str, rec_id: str | None = None) -> str:
+    """Path of a page under docs/<lang>/: studies/index.md, studies/<id>.md, references/index.md#<id>,
+    <section>/<id>.md for articles."""
     if kind in ("references", "glossary"):
         return f"{kind}/index.md" + (f"#{rec_id}" if rec_id else "")
+    if kind == "articles":
+        return f"{site.records['articles'][rec_id]['section']}/{rec_id}.md"
     return f"{kind}/{rec_id or 'index'}.md"
 
 
@@ -109,7 +114,10 @@ class Renderer:
             return text[lang]
 
         def link(label: Any, kind: str, rec_id: str | None = None) -> Md:
-            return Md(f"[{_finalize(label)}]({relative(page_path(kind, rec_id), current)})")
+            return Md(f"[{_finalize(label)}]({relative(page_path(site, kind, rec_id), current)})")
+
+        def link_path(label: Any, path: str) -> Md:
+            return Md(f"[{_finalize(label)}]({relative(path, current)})")
 
         def ext(label: Any, url: str) -> Md:
             # URLs passed the schema's http(s) pattern; parentheses and spaces are percent-encoded for Markdown.
@@ -124,22 +132,31 @@ class Renderer:
                 return f"{first} {rec['year']}"
             if kind == "glossary":
                 return rec["term"][lang]
+            if kind in ("preclinical", "articles"):
+                return rec["title"][lang]
             return rec["name"][lang]
 
+        def inline(para: str) -> str:
+            pieces, pos = [], 0
+            for m in LINK_RE.finditer(para):
+                pieces.append(escape(para[pos:m.start()]))
+                kind = LINK_KINDS[m.group(1)]
+                rec = site.records[kind][m.group(2)]
+                pieces.append(link(record_label(kind, rec), kind, rec.id))
+                pos = m.end()
+            pieces.append(escape(para[pos:]))
+            return "".join(pieces)
+
         def prose(text: dict) -> Md:
-            """A prose field: paragraphs escaped, [[kind:id]] turned into links."""
-            paragraphs = re.split(r"\n\s*\n", text[lang].strip())
+            """A prose field: paragraphs escaped, [[kind:id]] turned into links; a paragraph whose every line
+            starts with '- ' becomes a bulleted list (the only structure prose may have)."""
             out = []
-            for para in paragraphs:
-                pieces, pos = [], 0
-                for m in LINK_RE.finditer(para):
-                    pieces.append(escape(para[pos:m.start()]))
-                    kind = LINK_KINDS[m.group(1)]
-                    rec = site.records[kind][m.group(2)]
-                    pieces.append(link(record_label(kind, rec), kind, rec.id))
-                    pos = m.end()
-                pieces.append(escape(para[pos:]))
-                out.append("".join(pieces))
+            for para in re.split(r"\n\s*\n", text[lang].strip()):
+                lines = para.strip().splitlines()
+                if all(line.lstrip().startswith("- ") for line in lines):
+                    out.append("\n".join("- " + inline(line.lstrip()[2:]) for line in lines))
+                else:
+                    out.append(inline(para))
             return Md("\n\n".join(out))
 
         def registry_url(registry_id: str) -> str | None:
@@ -166,6 +183,7 @@ class Renderer:
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
+            "link_path": link_path, "article_sections": ARTICLE_SECTIONS,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
@@ -173,9 +191,11 @@ class Renderer:
             "studies_with": self.studies_with,
         }
 
-    def studies_with(self, field: str, value: str) -> list[Record]:
-        """Studies whose list field (cell_types, routes, references) contains `value`, newest first."""
-        found = [s for s in self.site.kind("studies") if value in s[field]]
+    def studies_with(self, field: str, value: str, kind: str = "studies") -> list[Record]:
+        """Records of `kind` whose list field (cell_types, routes, references) contains `value`, newest first."""
+        found = [s for s in self.site.kind(kind) if value in s[field]]
+        if kind == "preclinical":
+            return sorted(found, key=lambda r: (-r["year"], r.id))
         return sorted(found, key=_study_order)
 
     # --- pages ------------------------------------------------------------------------------------------------------
@@ -194,11 +214,30 @@ class Renderer:
                     records = sorted(records, key=_study_order)
                 else:
                     records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
-                path, text = self._page(f"{template}-index.md.j2", lang, page_path(kind), f"data/{kind}/",
+                path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
                                         records=records)
                 out[path] = text
                 for rec in records:
-                    path, text = self._page(f"{template}.md.j2", lang, page_path(kind, rec.id), rec.path, rec=rec)
+                    path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
+                                            rec=rec)
+                    out[path] = text
+            pre = sorted(self.site.kind("preclinical"), key=lambda r: (r["kind"], -r["year"], r.id))
+            path, text = self._page("preclinical-index.md.j2", lang, "preclinical/index.md", "data/preclinical/",
+                                    records=pre)
+            out[path] = text
+            for rec in pre:
+                path, text = self._page("preclinical.md.j2", lang, page_path(self.site, "preclinical", rec.id),
+                                        rec.path, rec=rec)
+                out[path] = text
+            for section in ARTICLE_SECTIONS:
+                articles = sorted((a for a in self.site.kind("articles") if a["section"] == section),
+                                  key=lambda r: (r["order"], r.id))
+                path, text = self._page("article-index.md.j2", lang, f"{section}/index.md", "data/articles/",
+                                        records=articles, section=section)
+                out[path] = text
+                for rec in articles:
+                    path, text = self._page("article.md.j2", lang, page_path(self.site, "articles", rec.id),
+                                            rec.path, rec=rec)
                     out[path] = text
             refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
             path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)

@@ -28,6 +28,8 @@ KINDS = {
     "routes": "route.schema.json",
     "references": "reference.schema.json",
     "glossary": "glossary-term.schema.json",
+    "preclinical": "preclinical.schema.json",
+    "articles": "article.schema.json",
 }
 STRINGS_SCHEMA = "strings.schema.json"
 

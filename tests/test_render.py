@@ -114,3 +114,13 @@ def test_overdue_and_stale_flags(data_dir):
     assert "Not checked for over 12 months" in pages["en/studies/nct00000001.md"]
     assert "超过 12 个月未核查" in pages["zh/studies/nct00000001.md"]
     assert "| No results yet |" in pages["en/studies/index.md"]
+
+
+def test_articles_render_lists_links_and_section_anchors(data_dir):
+    pages = render_pages(_site(data_dir))
+    en = pages["en/patients/what-is-proven.md"]
+    assert "## In short { #in-short }" in en
+    assert "- first point\n- second point with [Tester A 2022](../references/index.md#test-2022-trial)" in en
+    assert "[NCT00000001](../studies/nct00000001.md)" in en
+    assert "(what-is-proven.md)" in pages["zh/patients/index.md"]
+    assert "(../preclinical/test-2005-sod1-rats.md)" in pages["en/cell-types/msc-umbilical-cord.md"]
