@@ -10,7 +10,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 PAGES = ["", "studies/", "studies/nct00000001/", "cell-types/msc-umbilical-cord/", "routes/intrathecal/",
-         "glossary/", "references/", "about/"]
+         "preclinical/", "preclinical/test-2005-sod1-rats/", "patients/", "patients/what-is-proven/", "science/",
+         "evidence/", "glossary/", "references/", "about/"]
 
 
 def html(site, rel, lang):
@@ -73,3 +74,23 @@ def test_real_data_builds_strictly(real_site):
     assert len(studies) >= 5
     for study in studies:
         assert (site / "zh" / "studies" / study.name / "index.html").is_file()
+
+
+def test_invalid_data_fails_the_build_and_leaves_site_and_pages_untouched(tmp_path):
+    from conftest import FIXTURE_DATA, copy_project, mkdocs_build
+
+    project = copy_project(tmp_path / "p", FIXTURE_DATA)
+    assert mkdocs_build(project).returncode == 0
+
+    def snapshot():
+        return {p.relative_to(project).as_posix(): p.read_bytes()
+                for folder in ("site", "docs") for p in (project / folder).rglob("*") if p.is_file()}
+
+    before = snapshot()
+    study = project / "data" / "studies" / "nct00000001.yml"
+    study.write_text(study.read_text(encoding="utf-8").replace("  zh: 一项小型安慰剂对照试验，未发现获益。\n", ""),
+                     encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "data/studies/nct00000001.yml:39: lay_summary.zh: is required but missing" in result.stderr
+    assert snapshot() == before

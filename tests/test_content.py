@@ -1,0 +1,64 @@
+"""The real content: the accuracy bar every record must meet, and Chinese conventions on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT
+from scripts.records import load_site, texts
+from scripts.render import render_pages
+
+
+@pytest.fixture(scope="module")
+def site():
+    site, errors = load_site(ROOT / "data")
+    assert not errors, "\n".join(map(str, errors[:20]))
+    return site
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    out = render_pages(site)
+    for lang in ("en", "zh"):
+        for path in (ROOT / "docs" / lang).glob("*.md"):
+            out[f"{lang}/{path.name}"] = path.read_text(encoding="utf-8")
+    return out
+
+
+def test_every_reference_is_traceable(site):
+    for ref in site.kind("references"):
+        assert ref.get("pmid") or ref.get("doi") or ref.get("url"), ref.path
+
+
+def test_every_study_has_sources_and_review_date(site):
+    assert len(site.kind("studies")) >= 5
+    for study in site.kind("studies"):
+        assert study["sources"] and all(u.startswith(("http://", "https://")) for u in study["sources"]), study.path
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", study["last_reviewed"]), study.path
+
+
+def test_no_prose_uses_a_term_the_glossary_rejects(site):
+    avoid = {bad for term in site.kind("glossary") for bad in term.get("zh_avoid", [])}
+    assert "间质干细胞" in avoid
+    for kind in site.records:
+        for rec in site.kind(kind):
+            for path, text in texts(rec.data):
+                assert not [bad for bad in avoid if bad in text["zh"]], (rec.path, path)
+
+
+FIRST = re.compile(r"ALS|肌萎缩侧索硬化|渐冻")
+
+
+def test_first_mention_of_als_in_chinese_pairs_the_two_names(pages):
+    """On every Chinese page, the first mention of ALS below the title names both 肌萎缩侧索硬化 and 渐冻症."""
+    for path, text in pages.items():
+        if not path.startswith("zh/"):
+            continue
+        body = text.split("\n---\n", 1)[-1]
+        body = re.sub(r"^# .*$", "", body, count=1, flags=re.M)  # the title may name ALS as part of a study name
+        m = FIRST.search(body)
+        if m:
+            window = body[max(0, m.start() - 12): m.start() + 30]
+            assert "肌萎缩侧索硬化" in window and "渐冻症" in window, (path, window)
