@@ -18,6 +18,10 @@ $(VENV)/.test-deps: requirements-test.txt requirements.txt $(VENV)/.deps
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+node_modules/.package-lock.json: package-lock.json
+	# The Nu HTML Checker (vnu-jar) for the HTML validity test; runs on the machine's Java.
+	npm ci --no-audit --no-fund --ignore-scripts
+
 /usr/bin/chromium:
 	# Browser tests drive Debian's chromium (Playwright's own browser download does not work here).
 	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
@@ -35,7 +39,7 @@ pages: $(VENV)/.deps ## regenerate docs/ from data/ (mkdocs build and serve do t
 check: $(VENV)/.deps ## validate data/ and report every problem
 	$(PY) -m scripts.validate
 
-test: $(VENV)/.test-deps /usr/bin/chromium ## install what is needed and run every test
+test: $(VENV)/.test-deps /usr/bin/chromium node_modules/.package-lock.json ## install what is needed and run every test
 	$(PY) -m pytest -q; rc=$$?; \
 	if [ $$rc = 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; exit $$rc
 
