@@ -81,3 +81,13 @@ def test_missing_page_shows_404_in_each_language(page, fixture_site):
     assert page.locator("html").get_attribute("lang") == "zh"
     page.goto(fixture_site["url"] + "404.html")
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_abbreviation_expands_on_keyboard_focus(page, fixture_site):
+    page.goto(fixture_site["url"] + "zh/cell-types/msc-umbilical-cord/")
+    abbr = page.locator("abbr").first
+    assert abbr.get_attribute("tabindex") == "0"
+    abbr.focus()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "间充质干细胞" in tooltip.inner_text()
