@@ -101,3 +101,14 @@ def test_abbreviations_marked_once_per_page_in_the_page_language(fixture_site):
     zh = html(fixture_site["site"], "cell-types/msc-umbilical-cord/", "zh")
     assert en.count("<abbr") == 1 and '<abbr title="mesenchymal stem cell" tabindex="0">MSC</abbr>' in en
     assert '<abbr title="间充质干细胞（mesenchymal stem cell）" tabindex="0">MSC</abbr>' in zh
+
+
+def test_every_page_shows_when_its_facts_were_checked(fixture_site):
+    site = fixture_site["site"]
+    date = re.compile(r"(last checked|核查)[^<]*\d{4}-\d{2}-\d{2}")
+    pages = [p for p in site.rglob("index.html")]
+    assert len(pages) > 20
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        empty = "No pages have been written for this section yet." in text or "本栏目尚未撰写页面。" in text
+        assert empty or date.search(text), path
