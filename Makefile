@@ -4,19 +4,26 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build pages check test test-quick
+.PHONY: help serve build pages check test test-quick lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(VENV)/.deps: requirements.txt
+# Installs come from the hash-locked files; edit requirements*.txt, then `make lock`.
+$(VENV)/.deps: requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.test-deps: requirements-test.txt requirements.txt $(VENV)/.deps
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+$(VENV)/.test-deps: requirements-test.lock $(VENV)/.deps
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-test.lock
 	touch $@
+
+lock: ## re-lock requirements*.txt into requirements*.lock with hashes (uses pip-tools in a throwaway venv)
+	rm -rf .lock-venv && python3 -m venv .lock-venv && .lock-venv/bin/pip install --quiet pip-tools
+	for f in requirements requirements-test; do .lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links -o $$f.lock $$f.txt; done
+	rm -rf .lock-venv
 
 node_modules/.package-lock.json: package-lock.json
 	# The Nu HTML Checker (vnu-jar) for the HTML validity test; runs on the machine's Java.

@@ -61,3 +61,18 @@ def test_nav_sections_are_translated():
     nav = re.findall(r"^  - ([A-Za-z ]+): ", config.split("nav:")[1].split("not_in_nav")[0], re.M)
     translations = config.split("nav_translations:")[1]
     assert nav and all(f"            {title}: " in translations for title in nav)
+
+
+def test_locks_match_the_pins():
+    """requirements*.lock (hash-locked, what make installs) carry exactly the versions pinned in requirements*.txt."""
+    for name in ("requirements", "requirements-test"):
+        pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==([^\s#]+)", (ROOT / f"{name}.txt").read_text(), re.M))
+        if name == "requirements-test":
+            pins |= dict(re.findall(r"^([A-Za-z0-9_.-]+)==([^\s#]+)", (ROOT / "requirements.txt").read_text(), re.M))
+        lock = (ROOT / f"{name}.lock").read_text()
+        locked = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) \\", lock, re.M))
+        norm = lambda n: n.lower().replace("_", "-")
+        locked = {norm(k): v for k, v in locked.items()}
+        for pkg, version in pins.items():
+            assert locked.get(norm(pkg)) == version, f"{name}.lock: {pkg} is not {version}; run `make lock`"
+        assert lock.count("--hash=sha256:") >= len(locked)
