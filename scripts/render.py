@@ -168,6 +168,14 @@ class Renderer:
                 return f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={registry_id.split()[1]}"
             return None
 
+        def field_label(name: str) -> Md:
+            """The reader's name for a record field (as listed under "uncertain"), e.g. enrolled → 入组人数."""
+            head = name.split(".")[0].split("[")[0]
+            for key in (f"study.{head}", f"pre.{head}", f"field.{head}"):
+                if key in strings:
+                    return t(key)
+            return escape(name)
+
         def anchor(rec_id: str) -> Md:
             # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes.
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
@@ -183,7 +191,7 @@ class Renderer:
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
-            "link_path": link_path, "article_sections": ARTICLE_SECTIONS,
+            "link_path": link_path, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
             "overdue": lambda s: evidence.results_overdue(s, site.today),

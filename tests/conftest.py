@@ -25,7 +25,8 @@ from scripts.render import GENERATED_SECTIONS  # noqa: E402
 
 
 def copy_project(target: Path, data: Path | None = None) -> Path:
-    """A copy of the project's sources (not its generated pages or site) in `target`, with `data` as data/."""
+    """A copy of the project's sources (not its generated pages or site) in `target`, with `data` as data/.
+    With fixture data, the hand-written pages are the fixtures' too (the real ones link to real records)."""
     target.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "scripts", "schema"):
         src = ROOT / name
@@ -34,6 +35,11 @@ def copy_project(target: Path, data: Path | None = None) -> Path:
     shutil.copytree(ROOT / "docs", target / "docs",
                     ignore=lambda d, names: [n for n in names
                                              if Path(d, n).relative_to(ROOT / "docs").as_posix() in generated])
+    if data is not None:
+        for lang in ("en", "zh"):
+            for page in (target / "docs" / lang).glob("*.md"):
+                page.unlink()
+            shutil.copytree(ROOT / "tests" / "fixtures" / "docs" / lang, target / "docs" / lang, dirs_exist_ok=True)
     if data is None:
         shutil.copytree(ROOT / "data", target / "data")
     else:

@@ -23,6 +23,7 @@ from scripts import yamlio  # noqa: E402
 
 _DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 _ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
+_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S)
 _labels: dict[str, str] = {}
 _abbreviations: dict[str, list[str]] = {"en": [], "zh": []}
 
@@ -64,8 +65,12 @@ def on_post_page(output: str, page, config) -> str:
     if label:
         output = output.replace(_DIALOG, _DIALOG[:-1] + f' aria-label="{html.escape(label)}">', 1)
     seen: set[str] = set()
+    # An abbreviation inside a link stays unfocusable: a focus stop inside a link is invalid HTML and confusing.
+    links = [m.span() for m in _LINK.finditer(output)]
 
     def first_use_only(match: re.Match) -> str:
+        if any(start < match.start() < end for start, end in links):
+            return match.group(0)
         if match.group(2) in seen:
             return match.group(2)
         seen.add(match.group(2))
