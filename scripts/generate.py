@@ -1,6 +1,6 @@
 """Generate the Markdown pages of docs/en and docs/zh from data/.
 
-Reads: data/, schema/, scripts/templates/. Writes: the generated sections of docs/<lang>/ (render.GENERATED_SECTIONS),
+Reads: data/, schema/, scripts/templates/. Writes: the generated folders of docs/ (render.GENERATED_DIRS),
 and nothing at all when any record is invalid. Writes a file only when its content changed (so `mkdocs serve` does
 not rebuild in a loop) and removes generated files that no record produces any more.
 Usage: python -m scripts.generate [--check]   (--check: write nothing, exit 1 if docs/ is not up to date)
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .records import Error, load_site
-from .render import GENERATED_SECTIONS, render_pages
+from .render import GENERATED_DIRS, render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,11 +31,10 @@ class Outcome:
 def generated_files(docs: Path) -> set[str]:
     """Files currently present in the generated sections, relative to docs/."""
     found = set()
-    for lang in ("en", "zh"):
-        for section in GENERATED_SECTIONS:
-            folder = docs / lang / section
-            if folder.is_dir():
-                found.update(p.relative_to(docs).as_posix() for p in folder.rglob("*") if p.is_file())
+    for rel in GENERATED_DIRS:
+        folder = docs / rel
+        if folder.is_dir():
+            found.update(p.relative_to(docs).as_posix() for p in folder.rglob("*") if p.is_file())
     return found
 
 

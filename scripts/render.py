@@ -11,23 +11,28 @@ Jinja, whatever a contributor types.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from . import evidence
+from . import charts, evidence, schema
+from .exports import export_files
 from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # Folders under docs/<lang>/ that the generator owns wholesale (also listed in .gitignore).
 GENERATED_SECTIONS = ("studies", "cell-types", "routes", "preclinical", "evidence", "science", "patients",
-                      "references", "glossary")
+                      "references", "glossary", "data")
+# Every folder under docs/ that the generator owns wholesale (also listed in .gitignore).
+GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads",)
 ARTICLE_SECTIONS = ("evidence", "science", "patients")
 MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
 
@@ -116,8 +121,13 @@ class Renderer:
         def link(label: Any, kind: str, rec_id: str | None = None) -> Md:
             return Md(f"[{_finalize(label)}]({relative(page_path(site, kind, rec_id), current)})")
 
-        def link_path(label: Any, path: str) -> Md:
-            return Md(f"[{_finalize(label)}]({relative(path, current)})")
+        def site_file(label: Any, path: str) -> Md:
+            """A link to a file at the site root (downloads, feeds). Raw HTML, because MkDocs builds each language
+            separately and the Chinese build does not see files outside docs/zh/ as link targets."""
+            url_dir = ("" if lang == "en" else f"{lang}/") + (current[:-len("index.md")] if current.endswith("index.md")
+                                                             else current[:-3] + "/")
+            up = "../" * url_dir.count("/")
+            return Md(f'<a href="{up}{html.escape(path, quote=True)}">{_finalize(label)}</a>')
 
         def ext(label: Any, url: str) -> Md:
             # URLs passed the schema's http(s) pattern; parentheses and spaces are percent-encoded for Markdown.
@@ -191,7 +201,7 @@ class Renderer:
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
-            "link_path": link_path, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
+            "site_file": site_file, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
@@ -222,8 +232,9 @@ class Renderer:
                     records = sorted(records, key=_study_order)
                 else:
                     records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
+                extra = {"explorer": self.explorer_data(lang, records)} if kind == "studies" else {}
                 path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
-                                        records=records)
+                                        records=records, **extra)
                 out[path] = text
                 for rec in records:
                     path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
@@ -250,10 +261,91 @@ class Renderer:
             refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
             path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
             out[path] = text
+            path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
+                                    **self.chart_context(lang))
+            out[path] = text
+            path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
+            out[path] = text
             terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
             path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
             out[path] = text
+        out.update(export_files(self.site))
         return dict(sorted(out.items()))
+
+    def explorer_data(self, lang: str, studies: list[Record]) -> Md:
+        """The studies table's facets as JSON for docs/assets/explorer.js, rows in table order, labels in `lang`.
+        Embedded in the page (no extra request); `</` is escaped so no value can close the script element."""
+        strings, site = self.site.strings[lang], self.site
+        rows = [{"id": s.id, "cell": s["cell_types"], "origin": s["cell_origin"], "route": s["routes"] or ["none"],
+                 "phase": s["phase"], "label": evidence.evidence_label(s.data), "status": s["status"],
+                 "country": s["countries"], "year": int(s["start"][:4]) if s.get("start") else None,
+                 "enrolled": s.get("enrolled")} for s in studies]
+        def used(key: str) -> list:
+            return sorted({v for r in rows for v in (r[key] if isinstance(r[key], list) else [r[key]]) if v is not None})
+
+        names = {
+            "cell": {c: site.records["cell-types"][c]["name"][lang] for c in used("cell")},
+            "origin": {o: strings[f"origin.{o}"] for o in used("origin")},
+            "route": {r: (strings["value.not_reported"] if r == "none" else site.records["routes"][r]["name"][lang])
+                      for r in used("route")},
+            "phase": {p: strings[f"phase.{p}"] for p in used("phase")},
+            "label": {k: strings[f"label.{k}"] for k in evidence.LABELS if k in used("label")},
+            "status": {k: strings[f"status.{k}"] for k in used("status")},
+            "country": {c: strings[f"country.{c}"] for c in used("country")},
+            "year": {str(y): str(y) for y in used("year")},
+        }
+        ui = {key[len("explorer."):]: value for key, value in strings.items() if key.startswith("explorer.")}
+        data = json.dumps({"rows": rows, "names": names, "ui": ui}, ensure_ascii=False, separators=(",", ":"))
+        return Md('<script type="application/json" id="atlas-studies">' + data.replace("</", "<\\/") + "</script>")
+
+    def chart_context(self, lang: str) -> dict:
+        """Numbers and SVG for the charts page in one language."""
+        site, strings = self.site, self.site.strings[lang]
+        studies = sorted(site.kind("studies"), key=_study_order)
+        data = [s.data for s in studies]
+        years, by_year, undated = charts.year_phase_data(data)
+        legend = {g: strings[f"chart.phase.{g}"] for g in charts.PHASE_ORDER}
+        pairs = charts.matrix_data(data)
+        cells = [c for c in sorted(site.kind("cell-types"), key=lambda r: (r["family"], r["order"], r.id))
+                 if any(k[0] == c.id for k in pairs)]
+        routes = [(r.id, r["name"][lang]) for r in sorted(site.kind("routes"), key=lambda r: (r["order"], r.id))
+                  if any(k[1] == r.id for k in pairs)]
+        if any(k[1] == "none" for k in pairs):
+            routes.append(("none", strings["value.not_reported"]))
+        enrolled = charts.enrolled_by_label(data)
+        overdue = [s for s in studies if evidence.results_overdue(s.data, site.today)]
+        overdue_years = sorted(Counter(s["completion"][:4] for s in overdue).items())
+        return {
+            "studies": studies, "years": years, "by_year": by_year, "undated": undated,
+            "phase_groups": charts.PHASE_ORDER,
+            "years_svg": Md(charts.stacked_years_svg(years, by_year, strings["charts.years.title"],
+                                                     strings["charts.years.desc"], legend, "years")),
+            "pairs": sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])),
+            "matrix_svg": Md(charts.matrix_svg([(c.id, c["name"][lang]) for c in cells], routes, pairs,
+                                               strings["charts.matrix.title"], strings["charts.matrix.desc"],
+                                               lambda c, r: f"../?cell={c}" + ("" if r == "none" else f"&route={r}"),
+                                               "matrix")),
+            "enrolled": enrolled,
+            "enrolled_svg": Md(charts.bars_svg([(strings[f"label.{k}"], v[0]) for k, v in enrolled.items()],
+                                               strings["charts.enrolled.title"], strings["charts.enrolled.desc"],
+                                               "enrolled")),
+            "overdue": overdue,
+            "overdue_svg": Md(charts.bars_svg([(year, n) for year, n in overdue_years],
+                                              strings["charts.overdue.title"], strings["charts.overdue.desc"],
+                                              "overdue")),
+        }
+
+    def data_kinds(self) -> list[dict]:
+        """For the Data page: each kind with its record count and its fields, described in both languages."""
+        kinds = []
+        for kind, schema_name in schema.KINDS.items():
+            spec = schema.load_schema(schema_name)
+            fields = [{"name": name, "required": name in spec.get("required", []),
+                       "en": prop.get("description", ""), "zh": prop.get("x-description-zh", "")}
+                      for name, prop in spec["properties"].items()]
+            kinds.append({"kind": kind, "schema": schema_name, "count": len(self.site.records[kind]),
+                          "title": spec["title"], "fields": fields})
+        return kinds
 
 
 def _study_order(rec: Record) -> tuple:

@@ -21,7 +21,7 @@ FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 TODAY = dt.date(2026, 11, 27)
 sys.path.insert(0, str(ROOT))
 
-from scripts.render import GENERATED_SECTIONS  # noqa: E402
+from scripts.render import GENERATED_DIRS  # noqa: E402
 
 
 def copy_project(target: Path, data: Path | None = None) -> Path:
@@ -31,7 +31,7 @@ def copy_project(target: Path, data: Path | None = None) -> Path:
     for name in ("mkdocs.yml", "scripts", "schema"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
-    generated = {f"{lang}/{s}" for lang in ("en", "zh") for s in GENERATED_SECTIONS}
+    generated = set(GENERATED_DIRS)
     shutil.copytree(ROOT / "docs", target / "docs",
                     ignore=lambda d, names: [n for n in names
                                              if Path(d, n).relative_to(ROOT / "docs").as_posix() in generated])
