@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import Error, load_site
+from .records import DEFAULT_SETTINGS, Error, load_site
 from .render import GENERATED_DIRS, render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +39,21 @@ def generated_files(docs: Path) -> set[str]:
     return found
 
 
-def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = None) -> Outcome:
+def settings_from_env() -> dict[str, str]:
+    """Publication settings for a run outside MkDocs: SITE_URL and REPO_URL, as the MkDocs config reads them."""
+    return {"site_url": os.environ.get("SITE_URL") or DEFAULT_SETTINGS["site_url"],
+            "repository": os.environ.get("REPO_URL") or DEFAULT_SETTINGS["repository"]}
+
+
+def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = None,
+             settings: dict[str, str] | None = None) -> Outcome:
     """Validate data, render, and bring docs/ up to date (or only compare, with check=True)."""
     site, errors = load_site(root / "data", today)
     if errors:
         return Outcome(errors=errors)
+    site.settings = {**settings_from_env(), **(settings or {})}
+    if not site.settings["site_url"].endswith("/"):
+        site.settings["site_url"] += "/"
     pages = render_pages(site)
     docs = root / "docs"
     outcome = Outcome()

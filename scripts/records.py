@@ -23,6 +23,8 @@ LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s]*)\]\]")
 LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary",
               "preclinical": "preclinical", "article": "articles"}
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+DEFAULT_SETTINGS = {"site_url": "http://127.0.0.1:8000/",
+                    "repository": "https://github.com/als-atlas/als-stem-cell-atlas"}
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Site:
     today: dt.date
     # Ids of files that exist but failed validation: references to them are not reported as dangling too.
     invalid: dict[str, set[str]] = field(default_factory=dict)
+    # Where the site is published and where its sources live: for citations, feeds and "suggest a correction".
+    settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
 
     def exists(self, kind: str, rec_id: str) -> bool:
         return rec_id in self.records[kind] or rec_id in self.invalid.get(kind, set())
@@ -266,6 +270,13 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                     f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
                                     field_name(path + ("zh",)), line)
     yield from _check_studies(site)
+    for kind in site.records:
+        for rec in site.kind(kind):
+            for i, change in enumerate(rec.get("changes", [])):
+                if change["date"] > rec["last_reviewed"]:
+                    yield Error(rec.path, f"change dated {change['date']} is after last_reviewed {rec['last_reviewed']}",
+                                "a change is a review: set last_reviewed to the date of the latest change",
+                                field_name(("changes", i, "date")), rec.doc.line_of(("changes", i, "date")))
     for rec in site.kind("articles"):
         seen: set[str] = set()
         for i, section in enumerate(rec["sections"]):

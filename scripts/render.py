@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+from urllib.parse import quote
 import posixpath
 import re
 from collections import Counter
@@ -115,6 +116,10 @@ class Renderer:
                 out.append(_finalize(values[m.group(1)]) if m else escape(part) if part.strip() else part)
             return Md("".join(out))
 
+        def plain_t(key: str, **values: Any) -> str:
+            """Interface string as plain text (for code blocks, whose content Markdown escapes itself)."""
+            return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), strings[key])
+
         def tx(text: dict) -> str:
             return text[lang]
 
@@ -186,6 +191,17 @@ class Renderer:
                     return t(key)
             return escape(name)
 
+        def url_of(path: str) -> str:
+            """Absolute address of a page of this language: studies/x.md → <site>/studies/x/ (zh under /zh/)."""
+            rel = path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+            return site.settings["site_url"] + ("" if lang == "en" else f"{lang}/") + rel
+
+        def fenced(text: str, info: str = "text") -> Md:
+            """A fenced code block that no content can close early: the fence is longer than any backtick run."""
+            longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+            fence = "`" * max(3, longest + 1)
+            return Md(f"{fence}{info}\n{text}\n{fence}")
+
         def anchor(rec_id: str) -> Md:
             # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes.
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
@@ -201,7 +217,8 @@ class Renderer:
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
-            "site_file": site_file, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
+            "site_file": site_file, "url_of": url_of, "plain_t": plain_t, "fenced": fenced,
+            "bibtex": bibtex, "quote_url": quote, "current": current, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
@@ -264,6 +281,10 @@ class Renderer:
             path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
                                     **self.chart_context(lang))
             out[path] = text
+            changes = self.changes(lang)
+            path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
+            out[path] = text
+            out[f"downloads/changes.{lang}.atom"] = self.atom(lang, changes[:100])
             path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
             out[path] = text
             terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
@@ -335,6 +356,44 @@ class Renderer:
                                               "overdue")),
         }
 
+    def changes(self, lang: str) -> list[dict]:
+        """Every dated change note, and every review without one, newest first: the 'what changed' list."""
+        strings, entries = self.site.strings[lang], []
+        for kind in ("studies", "cell-types", "routes", "preclinical", "articles"):
+            for rec in self.site.kind(kind):
+                title = (rec["title"] if "title" in rec.data else rec["name"])[lang]
+                notes = rec.get("changes", [])
+                for change in notes:
+                    entries.append({"date": change["date"], "kind": kind, "rec": rec, "title": title,
+                                    "note": change["note"][lang]})
+                if not any(c["date"] == rec["last_reviewed"] for c in notes):
+                    entries.append({"date": rec["last_reviewed"], "kind": kind, "rec": rec, "title": title,
+                                    "note": strings["changes.checked"]})
+        return sorted(entries, key=lambda e: (e["date"], e["kind"], e["rec"].id), reverse=True)
+
+    def atom(self, lang: str, entries: list[dict]) -> str:
+        """An Atom feed of the latest changes in one language; dates only, so the feed is deterministic."""
+        site_url = self.site.settings["site_url"]
+        base = site_url + ("" if lang == "en" else f"{lang}/")
+        esc = lambda text: html.escape(str(text), quote=True)
+        updated = (entries[0]["date"] if entries else "1970-01-01") + "T00:00:00Z"
+        lines = ['<?xml version="1.0" encoding="utf-8"?>',
+                 f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
+                 f"  <title>{esc(self.site.strings[lang]['changes.feed_title'])}</title>",
+                 f'  <link href="{esc(base)}data/changes/"/>',
+                 f'  <link rel="self" href="{esc(site_url)}downloads/changes.{lang}.atom"/>',
+                 f"  <id>{esc(site_url)}downloads/changes.{lang}.atom</id>",
+                 f"  <updated>{updated}</updated>",
+                 "  <author><name>ALS Stem Cell Evidence Atlas contributors</name></author>"]
+        for e in entries:
+            page = page_path(self.site, e["kind"], e["rec"].id)
+            url = base + page[:-3] + "/"
+            lines += ["  <entry>", f"    <title>{esc(e['title'])}</title>", f'    <link href="{esc(url)}"/>',
+                      f"    <id>{esc(url)}#{e['date']}</id>", f"    <updated>{e['date']}T00:00:00Z</updated>",
+                      f"    <summary>{esc(e['note'])}</summary>", "  </entry>"]
+        lines.append("</feed>")
+        return "\n".join(lines) + "\n"
+
     def data_kinds(self) -> list[dict]:
         """For the Data page: each kind with its record count and its fields, described in both languages."""
         kinds = []
@@ -346,6 +405,13 @@ class Renderer:
             kinds.append({"kind": kind, "schema": schema_name, "count": len(self.site.records[kind]),
                           "title": spec["title"], "fields": fields})
         return kinds
+
+
+def bibtex(value: str) -> str:
+    """Text made safe inside a BibTeX field: TeX specials escaped in one pass (braces cannot unbalance a field)."""
+    specials = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
+                "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return re.sub(r"[\\{}%&#_$~^]", lambda m: specials[m.group(0)], " ".join(str(value).split()))
 
 
 def _study_order(rec: Record) -> tuple:

@@ -48,7 +48,7 @@ def test_no_prose_uses_a_term_the_glossary_rejects(site):
                 assert not [bad for bad in avoid if bad in text["zh"]], (rec.path, path)
 
 
-FIRST = re.compile(r"ALS|肌萎缩侧索硬化|渐冻")
+FIRST = re.compile(r"(?<![A-Za-z])ALS(?![A-Za-z])|肌萎缩侧索硬化|渐冻")
 
 
 def test_first_mention_of_als_in_chinese_pairs_the_two_names(pages):

@@ -25,7 +25,8 @@ def on_pre_build(config, **kwargs) -> None:
     i18n = config.plugins.get("i18n")
     if i18n is not None and i18n.building:
         return
-    outcome = generate(Path(config.config_file_path).parent)
+    settings = {"site_url": config.site_url or "", "repository": config.extra.get("repository", "")}
+    outcome = generate(Path(config.config_file_path).parent, settings={k: v for k, v in settings.items() if v} or None)
     if outcome.errors:
         listing = "\n".join(str(e) for e in outcome.errors)
         raise PluginError(f"{len(outcome.errors)} problem(s) in data/; nothing was generated:\n{listing}")
