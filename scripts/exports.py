@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from . import evidence, schema
-from .records import Site
+from .records import Site, is_text
 
 LICENCE = """The data in these files is published by the ALS Stem Cell Evidence Atlas contributors under the
 Creative Commons Attribution 4.0 International licence (CC BY 4.0): https://creativecommons.org/licenses/by/4.0/
@@ -31,7 +31,7 @@ def derived(site: Site, kind: str, data: dict) -> dict:
 
 
 def _flatten(value: Any, prefix: str, out: dict) -> None:
-    if isinstance(value, dict) and set(value) == {"en", "zh"}:
+    if is_text(value):
         out[f"{prefix}_en"], out[f"{prefix}_zh"] = value["en"], value["zh"]
     elif isinstance(value, dict):
         for key, item in value.items():

@@ -8,6 +8,7 @@ every problem in every file is collected so that a contributor sees them all in 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -197,10 +198,30 @@ def _values_at(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tu
         yield from _values_at(data[head], rest, path + (head,))
 
 
+TEXT_KEYS = {"en", "zh", "source", "stamp", "pending"}
+
+
+def is_text(data: Any) -> bool:
+    """A prose field: {en, zh} plus the optional translation bookkeeping (source, stamp, pending)."""
+    return (isinstance(data, dict) and set(LANGS) <= set(data) <= TEXT_KEYS
+            and all(isinstance(data[lang], str) for lang in LANGS))
+
+
+def source_of(text: dict) -> tuple[str, str]:
+    """(source language, translated language) of a prose field."""
+    source = text.get("source", "en")
+    return source, next(lang for lang in LANGS if lang != source)
+
+
+def stamp_of(text: str) -> str:
+    """Short hash of a source text, whitespace-insensitive: what a translation records having been made from."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
+
+
 def texts(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
     """Every {en, zh} prose field in a record, with its path."""
     if isinstance(data, dict):
-        if set(data) == set(LANGS) and all(isinstance(v, str) for v in data.values()):
+        if is_text(data):
             yield path, data
             return
         for key, value in data.items():
@@ -255,8 +276,9 @@ def _cross_check(site: Site) -> Iterator[Error]:
                         elif not site.exists(target, target_id):
                             yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
                                         _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+                yield from _check_translation(rec, path, text, line)
                 en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")
-                if set(en_n) != set(zh_n):
+                if set(en_n) != set(zh_n) and not text.get("pending"):
                     only_en = sorted(set(en_n) - set(zh_n))
                     only_zh = sorted(set(zh_n) - set(en_n))
                     yield Error(rec.path, "numbers differ between languages"
@@ -285,6 +307,23 @@ def _cross_check(site: Site) -> Iterator[Error]:
                             field_name(("sections", i, "id")), rec.doc.line_of(("sections", i, "id")))
             seen.add(section["id"])
     yield from _check_unique(site, "references", ("pmid", "doi"))
+
+
+def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -> Iterator[Error]:
+    source, target = source_of(text)
+    where = field_name(path)
+    command = f"python -m scripts.translations stamp {rec.path} --field {where}"
+    if "stamp" not in text:
+        yield Error(rec.path, f"the {target} translation is not stamped",
+                    f"check that the {target} text says what the {source} text says, then run `{command}`", where, line)
+    elif text["stamp"] != stamp_of(text[source]):
+        if not text.get("pending"):
+            yield Error(rec.path, f"the {target} text is outdated: the {source} text changed after it was translated",
+                        f"update the {target} text and run `{command}`; or add `pending: true` to publish it with a "
+                        "notice for readers", f"{where}.{target}", line)
+    elif text.get("pending"):
+        yield Error(rec.path, "is marked pending but its translation is up to date", "remove `pending: true`",
+                    where, line)
 
 
 def _suggest(value: str, pool: dict, kind: str) -> str:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import charts, evidence, schema
 from .exports import export_files
-from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site
+from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -202,6 +202,18 @@ class Renderer:
             fence = "`" * max(3, longest + 1)
             return Md(f"{fence}{info}\n{text}\n{fence}")
 
+        def pending_here(rec: Record) -> bool:
+            """True when some text of `rec` in this page's language is a translation known to be out of date."""
+            return any(text.get("pending") and source_of(text)[1] == lang for _, text in texts(rec.data))
+
+        def other_language(label: Any) -> Md:
+            """A link to this same page in the other language (raw HTML: the two builds do not see each other)."""
+            other = next(x for x in LANGS if x != lang)
+            rel = current[: -len("index.md")] if current.endswith("index.md") else current[:-3] + "/"
+            depth = rel.count("/") + (0 if lang == "en" else 1)
+            return Md(f'<a href="{"../" * depth}{"" if other == "en" else other + "/"}{rel}" '
+                      f'hreflang="{other}">{_finalize(label)}</a>')
+
         def anchor(rec_id: str) -> Md:
             # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes.
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
@@ -217,7 +229,8 @@ class Renderer:
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
-            "site_file": site_file, "url_of": url_of, "plain_t": plain_t, "fenced": fenced,
+            "site_file": site_file, "url_of": url_of, "pending_here": pending_here,
+            "other_language": other_language, "plain_t": plain_t, "fenced": fenced,
             "bibtex": bibtex, "quote_url": quote, "current": current, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,

@@ -37,6 +37,10 @@ class Document:
 
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    # Where each value sits in the text: (start line, start column, end line, end column, flow style), 0-based;
+    # used by tools that edit a record in place without disturbing its comments and layout.
+    spans: dict[Path_, tuple[int, int, int, int, bool]] = field(default_factory=dict)
+    key_columns: dict[Path_, int] = field(default_factory=dict)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that exists."""
@@ -85,6 +89,8 @@ def parse(raw: bytes) -> Document:
 
 def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any:
     doc.lines.setdefault(path, node.start_mark.line + 1)
+    doc.spans[path] = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column,
+                       bool(getattr(node, "flow_style", False)))
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if node.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
             raise YamlError(f"unsupported YAML tag {node.tag}", node.start_mark.line + 1, "remove the tag")
@@ -107,6 +113,7 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any
                 raise YamlError(f"duplicate key '{key}' (first at line {doc.lines[path + (key,)]})",
                                 key_node.start_mark.line + 1, "keep one of them; YAML would silently drop the first")
             doc.lines[path + (key,)] = key_node.start_mark.line + 1
+            doc.key_columns[path + (key,)] = key_node.start_mark.column
             out[key] = _convert(value_node, path + (key,), doc, seen)
         return out
     if isinstance(node, yaml.SequenceNode):

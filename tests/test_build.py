@@ -92,7 +92,8 @@ def test_invalid_data_fails_the_build_and_leaves_site_and_pages_untouched(tmp_pa
                      encoding="utf-8")
     result = mkdocs_build(project)
     assert result.returncode != 0
-    assert "data/studies/nct00000001.yml:39: lay_summary.zh: is required but missing" in result.stderr
+    line = next(i for i, text in enumerate(study.read_text(encoding="utf-8").splitlines(), 1) if text == "lay_summary:")
+    assert f"data/studies/nct00000001.yml:{line}: lay_summary.zh: is required but missing" in result.stderr
     assert snapshot() == before
 
 

@@ -53,7 +53,8 @@ def test_cli_reports_errors_and_exits_1(tmp_path):
     study.write_text(study.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "scripts.generate"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 1
-    assert "data/studies/nct00000001.yml:47: colour: is not a known field" in result.stderr
+    line = len(study.read_text(encoding="utf-8").splitlines())
+    assert f"data/studies/nct00000001.yml:{line}: colour: is not a known field" in result.stderr
     assert "nothing was written" in result.stderr
     assert not (project / "docs" / "en" / "studies").exists()
 

@@ -53,7 +53,8 @@ def hostile_site(tmp_path_factory):
         assert old in text
         text = text.replace(old, old.split(":")[0] + ": " + quoted)
     text = text.replace("sponsor: Test Sponsor", "sponsor: " + quoted)
-    study.write_text(text, encoding="utf-8")
+    from scripts.translations import stamp_text
+    study.write_text(stamp_text(text)[0], encoding="utf-8")  # the hostile texts are the "reviewed" translations
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,36 +31,36 @@ def test_fixture_data_is_valid(data_dir):
 
 @pytest.mark.parametrize("old, new, expected", [
     ("sponsor: Test Sponsor\n", "sponsor: Test Sponsor\nsponser: x\n",
-     "data/studies/nct00000001.yml:10: sponser: is not a known field (fix: did you mean `sponsor`?"),
-    ("enrolled: 48", "enrolled: forty", "data/studies/nct00000001.yml:26: enrolled: expected a whole number, found the text 'forty'"),
-    ("enrolled: 48", "enrolled: -1", "data/studies/nct00000001.yml:26: enrolled: -1 is below the minimum 0"),
-    ("  zh: 一项小型安慰剂对照试验，未发现获益。\n", "", "data/studies/nct00000001.yml:39: lay_summary.zh: is required but missing"),
-    ("  zh: 一项小型安慰剂对照试验，未发现获益。", "  zh: ''", "data/studies/nct00000001.yml:41: lay_summary.zh: is empty"),
+     "data/studies/nct00000001.yml:@@sponser:@@: sponser: is not a known field (fix: did you mean `sponsor`?"),
+    ("enrolled: 48", "enrolled: forty", "data/studies/nct00000001.yml:@@enrolled:@@: enrolled: expected a whole number, found the text 'forty'"),
+    ("enrolled: 48", "enrolled: -1", "data/studies/nct00000001.yml:@@enrolled:@@: enrolled: -1 is below the minimum 0"),
+    ("  zh: 一项小型安慰剂对照试验，未发现获益。\n", "", "data/studies/nct00000001.yml:@@lay_summary:@@: lay_summary.zh: is required but missing"),
+    ("  zh: 一项小型安慰剂对照试验，未发现获益。", "  zh: ''", "data/studies/nct00000001.yml:@@  zh: ''@@: lay_summary.zh: is empty"),
     ("cell_types: [msc-umbilical-cord]", "cell_types: [msc-umbilical-chord]",
-     "data/studies/nct00000001.yml:19: cell_types[0]: 'msc-umbilical-chord' is not a record in data/cell-types/ (fix: did you mean 'msc-umbilical-cord'?)"),
+     "data/studies/nct00000001.yml:@@cell_types:@@: cell_types[0]: 'msc-umbilical-chord' is not a record in data/cell-types/ (fix: did you mean 'msc-umbilical-cord'?)"),
     ("routes: [intrathecal]", "routes: [intravenous]",
-     "data/studies/nct00000001.yml:21: routes[0]: 'intravenous' is not a record in data/routes/"),
+     "data/studies/nct00000001.yml:@@routes:@@: routes[0]: 'intravenous' is not a record in data/routes/"),
     ("references: [test-2022-trial]", "references: [nobody-2020]",
-     "data/studies/nct00000001.yml:42: references[0]: 'nobody-2020' is not a record in data/references/"),
+     "data/studies/nct00000001.yml:@@references:@@: references[0]: 'nobody-2020' is not a record in data/references/"),
     ("registry_ids: [NCT00000001]", "registry_ids: [NCT0000001]",
-     "data/studies/nct00000001.yml:6: registry_ids[0]: the text 'NCT0000001' is not in the expected form"),
+     "data/studies/nct00000001.yml:@@registry_ids:@@: registry_ids[0]: the text 'NCT0000001' is not in the expected form"),
     ("registry_ids: [NCT00000001]", "registry_ids: [ChiCTR1800]",
      "registry_ids[0]: the text 'ChiCTR1800' is not in the expected form"),
     ("last_reviewed: 2026-11-01", "last_reviewed: 2027-01-01",
-     "data/studies/nct00000001.yml:46: last_reviewed: '2027-01-01' is in the future (today is 2026-11-27)"),
-    ("start: 2019-05", "start: 2019-02-30", "data/studies/nct00000001.yml:30: start: '2019-02-30' is not a real calendar date"),
-    ("completion: 2021-06", "completion: 2018-06", "data/studies/nct00000001.yml:31: completion: completion 2018-06 is before start 2019-05"),
+     "data/studies/nct00000001.yml:@@last_reviewed:@@: last_reviewed: '2027-01-01' is in the future (today is 2026-11-27)"),
+    ("start: 2019-05", "start: 2019-02-30", "data/studies/nct00000001.yml:@@start:@@: start: '2019-02-30' is not a real calendar date"),
+    ("completion: 2021-06", "completion: 2018-06", "data/studies/nct00000001.yml:@@completion:@@: completion: completion 2018-06 is before start 2019-05"),
     ("  - https://clinicaltrials.gov/study/NCT00000001", "  - javascript:alert(1)",
-     "data/studies/nct00000001.yml:44: sources[0]: the text 'javascript:alert(1)' is not in the expected form"),
+     "data/studies/nct00000001.yml:@@javascript:@@: sources[0]: the text 'javascript:alert(1)' is not in the expected form"),
     ("  - https://clinicaltrials.gov/study/NCT00000001", "  - data:text/html,<script>alert(1)</script>",
      "sources[0]: the text 'data:text/html,<script>alert(1)</script>' is not in the expected form"),
-    ('phase: "2"', "phase: 2", 'data/studies/nct00000001.yml:11: phase: a number (2) is not an allowed value (fix: write it in quotes: "2")'),
-    ("status: completed", "status: complete", "data/studies/nct00000001.yml:28: status: the text 'complete' is not an allowed value (fix: use one of:"),
+    ('phase: "2"', "phase: 2", 'data/studies/nct00000001.yml:@@phase:@@: phase: a number (2) is not an allowed value (fix: write it in quotes: "2")'),
+    ("status: completed", "status: complete", "data/studies/nct00000001.yml:@@status: complete@@: status: the text 'complete' is not an allowed value (fix: use one of:"),
     ("sponsor: Test Sponsor\n", "sponsor: Test Sponsor\nsponsor: Other\n",
-     "data/studies/nct00000001.yml:10: duplicate key 'sponsor' (first at line 9)"),
+     "data/studies/nct00000001.yml:@@sponsor: Other@@: duplicate key 'sponsor' (first at line @@sponsor: Test@@)"),
     ("title:\n", "title:\n\t", "data/studies/nct00000001.yml:3: YAML syntax error"),
     ("    zh: 48 例受试者按 3:1 随机接受细胞或安慰剂治疗，随访 6 个月。", "    zh: 48 例受试者按 3:1 随机接受细胞或安慰剂治疗，随访 12 个月。",
-     "data/studies/nct00000001.yml:16: design.summary: numbers differ between languages; only in en: 6; only in zh: 12"),
+     "data/studies/nct00000001.yml:@@summary:@@: design.summary: numbers differ between languages; only in en: 6; only in zh: 12"),
     ("  zh: 同行评议论文", "  zh: 间质干细胞同行评议论文",
      "findings.zh: uses '间质干细胞', which the glossary marks to avoid (fix: write '间充质干细胞'"),
     ("  zh: 同行评议论文 [[ref:test-2022-trial]]", "  zh: 同行评议论文 [[ref:test-2023-trial]]",
@@ -67,6 +68,10 @@ def test_fixture_data_is_valid(data_dir):
 ])
 def test_each_error_names_file_line_field_and_fix(data_dir, old, new, expected):
     edit(data_dir / STUDY, old, new)
+    lines = (data_dir / STUDY).read_text(encoding="utf-8").splitlines()
+    # @@text@@ in an expectation stands for the number of the first line containing that text.
+    expected = re.sub(r"@@(.+?)@@", lambda m: str(next(i for i, line in enumerate(lines, 1) if m.group(1) in line)),
+                      expected)
     found = errors_for(data_dir)
     assert any(expected in e for e in found), "\n".join(found)
     assert all("(fix: " in e for e in found), "every error says how to fix it"

@@ -109,7 +109,7 @@ def test_text_from_data_cannot_inject(data_dir):
 def test_overdue_and_stale_flags(data_dir):
     study = data_dir / "studies" / "nct00000001.yml"
     text = study.read_text(encoding="utf-8").replace("results: [publication]", "results: []")
-    text = re.sub(r"findings:\n  en: .*\n  zh: .*\n", "", text)
+    text = re.sub(r"findings:\n  en: .*\n  zh: .*\n(  stamp: .*\n)?", "", text)
     study.write_text(text.replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-01"), encoding="utf-8")
     pages = render_pages(_site(data_dir))
     assert "No results found" in pages["en/studies/nct00000001.md"]
