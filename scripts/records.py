@@ -24,6 +24,7 @@ LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s]*)\]\]")
 LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary",
               "preclinical": "preclinical", "article": "articles"}
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+TODO_MARK = re.compile(r"^\s*[^#\s].*#\s*TODO\b")  # a value followed by a "# TODO" comment (scripts/new.py)
 DEFAULT_SETTINGS = {"site_url": "http://127.0.0.1:8000/",
                     "repository": "https://github.com/als-atlas/als-stem-cell-atlas"}
 
@@ -231,6 +232,17 @@ def texts(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
             yield from texts(item, path + (i,))
 
 
+def _strings_in(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings_in(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings_in(value, path + (i,))
+
+
 def registry_slug(registry_id: str) -> str:
     """The record id a registry ID gives: lower case, runs of other characters as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", registry_id.lower()).strip("-")
@@ -292,6 +304,17 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                     f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
                                     field_name(path + ("zh",)), line)
     yield from _check_studies(site)
+    for kind in site.records:
+        for rec in site.kind(kind):
+            for path, value in _strings_in(rec.data):
+                if "TODO" in value:
+                    yield Error(rec.path, "still has a TODO placeholder", "replace it with the value from a source, "
+                                "or delete the field if it is optional", field_name(path), rec.doc.line_of(path))
+            for number, line in enumerate(rec.doc.text.splitlines(), 1):
+                if TODO_MARK.search(line):
+                    yield Error(rec.path, "a value is still marked `# TODO`", "check the value against a source "
+                                "(or delete the field if it is optional), then remove the `# TODO` comment",
+                                line=number)
     for kind in site.records:
         for rec in site.kind(kind):
             for i, change in enumerate(rec.get("changes", [])):

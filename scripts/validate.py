@@ -1,13 +1,16 @@
 """Check every record in data/ and print each problem with file, line, field and fix.
 
 Reads: data/, schema/. Writes: nothing.
-Usage: python -m scripts.validate [FILE ...]   (with files: report only problems in those files; all data is still
-loaded, because references between records can only be checked against the whole set). Exit 0 when clean, 1 if not.
+Usage: python -m scripts.validate [FILE ...] [--changed]
+With files, or --changed (the files under data/ that differ from git's HEAD, including new ones), only problems in
+those files are reported; all data is still loaded, because references between records are checked against the
+whole set. Exit 0 when clean, 1 if not.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,11 +19,25 @@ from .records import load_site
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def changed_files(data: Path) -> list[str]:
+    """Data files that differ from HEAD or are new (untracked, not ignored)."""
+    top = data.parent
+    git = lambda *args: subprocess.run(["git", *args], cwd=top, capture_output=True, text=True).stdout.split("\n")
+    names = git("diff", "--name-only", "HEAD", "--", "data") + git("ls-files", "--others", "--exclude-standard", "data")
+    return sorted({str(top / n) for n in names if n.strip() and (top / n).is_file()})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.validate", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", help="only report problems in these files")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
+    parser.add_argument("--changed", action="store_true", help="only the data files changed since git's HEAD")
     args = parser.parse_args(argv)
+    if args.changed:
+        args.files = args.files + changed_files(args.data.resolve())
+        if not args.files:
+            print("no changed data files")
+            return 0
 
     site, errors = load_site(args.data.resolve())
     if args.files:

@@ -37,6 +37,7 @@ class Document:
 
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    text: str = ""
     # Where each value sits in the text: (start line, start column, end line, end column, flow style), 0-based;
     # used by tools that edit a record in place without disturbing its comments and layout.
     spans: dict[Path_, tuple[int, int, int, int, bool]] = field(default_factory=dict)
@@ -82,7 +83,7 @@ def parse(raw: bytes) -> Document:
     if not isinstance(node, yaml.MappingNode):
         raise YamlError("the top level must be a mapping of field: value", node.start_mark.line + 1 if node else 1,
                         "start each field at the beginning of a line as `name: value`")
-    doc = Document(None)
+    doc = Document(None, text=text)
     doc.data = _convert(node, (), doc, set())
     return doc
 

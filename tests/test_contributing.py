@@ -1,0 +1,52 @@
+"""Contributor tools: the record skeleton, validating only changed files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT, TODAY, copy_project, fixture_data
+from scripts import schema, yamlio
+from scripts.new import skeleton
+from scripts.records import load_site
+
+
+def test_skeleton_matches_the_schema_but_is_rejected_until_filled(tmp_path):
+    text = skeleton("study", "NCT01234567", TODAY.isoformat())
+    doc = yamlio.parse(text.encode("utf-8"))
+    assert schema.validate(doc.data, "study.schema.json", TODAY) == []
+    assert text.startswith("# yaml-language-server: $schema=../../schema/study.schema.json")
+    for name in schema.load_schema("study.schema.json")["properties"]:
+        if name != "changes":
+            assert f"\n# {name} (" in text, f"{name} is not explained"
+    data = fixture_data(tmp_path)
+    (data / "studies" / "nct01234567.yml").write_text(text, encoding="utf-8")
+    found = [str(e) for e in load_site(data, TODAY)[1] if "nct01234567" in e.file]
+    assert any("title.en: still has a TODO placeholder" in e for e in found)
+    assert any("a value is still marked `# TODO`" in e for e in found)
+
+
+def test_new_command_creates_the_file_once(tmp_path):
+    project = copy_project(tmp_path / "p", fixture_data(tmp_path))
+    run = lambda: subprocess.run([sys.executable, "-m", "scripts.new", "study", "NCT07654321"], cwd=project,
+                                 capture_output=True, text=True)
+    first = run()
+    assert first.returncode == 0 and (project / "data" / "studies" / "nct07654321.yml").is_file()
+    assert run().returncode == 1
+
+
+def test_validate_changed_reports_only_changed_files(tmp_path):
+    project = copy_project(tmp_path / "p", fixture_data(tmp_path))
+    git = lambda *a: subprocess.run(["git", *a], cwd=project, capture_output=True, text=True, check=True)
+    git("init", "-q")
+    git("-c", "user.email=t@e", "-c", "user.name=t", "add", "-A")
+    git("-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "x")
+    validate = lambda *a: subprocess.run([sys.executable, "-m", "scripts.validate", *a], cwd=project,
+                                         capture_output=True, text=True)
+    assert validate("--changed").stdout.strip() == "no changed data files"
+    route = project / "data" / "routes" / "intrathecal.yml"
+    route.write_text(route.read_text(encoding="utf-8").replace("invasiveness: moderate", "invasiveness: medium"),
+                     encoding="utf-8")
+    result = validate("--changed")
+    assert result.returncode == 1 and "data/routes/intrathecal.yml" in result.stderr
+    assert "nct00000001" not in result.stderr
