@@ -131,6 +131,10 @@ def _load_record(kind: str, schema_name: str, path: Path, rel: str, today: dt.da
     problems = schema.validate(doc.data, schema_name, today)
     for p in problems:
         errors.append(Error(rel, p.message, p.fix, field_name(p.path), doc.line_of(p.path)))
+    header = f"# yaml-language-server: $schema=../../schema/{schema_name}"
+    if doc.text.split("\n", 1)[0].strip() != header:
+        # Editors (VS Code's YAML extension) complete and check fields only with this first line.
+        errors.append(Error(rel, "does not start with the schema line", f"make the first line `{header}`", line=1))
     if problems:
         return None
     return Record(kind, path.stem, doc.data, rel, doc)

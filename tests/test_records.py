@@ -58,7 +58,7 @@ def test_fixture_data_is_valid(data_dir):
     ("status: completed", "status: complete", "data/studies/nct00000001.yml:@@status: complete@@: status: the text 'complete' is not an allowed value (fix: use one of:"),
     ("sponsor: Test Sponsor\n", "sponsor: Test Sponsor\nsponsor: Other\n",
      "data/studies/nct00000001.yml:@@sponsor: Other@@: duplicate key 'sponsor' (first at line @@sponsor: Test@@)"),
-    ("title:\n", "title:\n\t", "data/studies/nct00000001.yml:3: YAML syntax error"),
+    ("title:\n", "title:\n\t", "data/studies/nct00000001.yml:@@\t@@: YAML syntax error"),
     ("    zh: 48 例受试者按 3:1 随机接受细胞或安慰剂治疗，随访 6 个月。", "    zh: 48 例受试者按 3:1 随机接受细胞或安慰剂治疗，随访 12 个月。",
      "data/studies/nct00000001.yml:@@summary:@@: design.summary: numbers differ between languages; only in en: 6; only in zh: 12"),
     ("  zh: 同行评议论文", "  zh: 间质干细胞同行评议论文",

@@ -50,7 +50,7 @@ def test_restamping_clears_the_error_and_keeps_the_rest_of_the_file(data_dir):
     assert result.returncode == 0 and "stamped 1 field(s)" in result.stdout
     assert errors(data_dir) == []
     after = path.read_text(encoding="utf-8")
-    assert after.startswith("# Test fixture, not a real study")  # comments survive
+    assert after.splitlines()[1] == "# Test fixture, not a real study: identifiers and numbers are invented for tests only."  # comments survive
     assert stamp_text(after) == (after, 0)  # idempotent
 
 
