@@ -50,3 +50,28 @@ def test_validate_changed_reports_only_changed_files(tmp_path):
     result = validate("--changed")
     assert result.returncode == 1 and "data/routes/intrathecal.yml" in result.stderr
     assert "nct00000001" not in result.stderr
+
+
+def test_a_filled_skeleton_becomes_pages_in_both_languages(tmp_path):
+    """The contributor's path: skeleton → fill every TODO → stamp → valid → a page in each language, listed."""
+    import re
+    from scripts.render import render_pages
+    from scripts.translations import stamp_text
+
+    data = fixture_data(tmp_path)
+    text = skeleton("study", "NCT01234567", TODAY.isoformat())
+    fills = {'"TODO English"': '"A new test study"', '"TODO 中文"': '"一项新的测试研究"', '"todo"': '"msc-umbilical-cord"',
+             '"https://example.org/TODO"': '"https://clinicaltrials.gov/study/NCT01234567"', '"TODO"': '"Test Sponsor"'}
+    for old, new in fills.items():
+        text = text.replace(old, new)
+    text = re.sub(r"  # TODO$", "", text, flags=re.M)
+    # Optional fields without a source are deleted, as the skeleton's header asks.
+    text = re.sub(r"\n# (administrations|enrolled|treated|start|completion) \(optional\)[^\n]*\n(#[^\n]*\n)*[a-z_]+: [^\n]*\n",
+                  "\n", text)
+    text = re.sub(r"\n# findings \(optional\)[^\n]*\n(#[^\n]*\n)*findings:\n  en: [^\n]*\n  zh: [^\n]*\n", "\n", text)
+    (data / "studies" / "nct01234567.yml").write_text(stamp_text(text)[0], encoding="utf-8")
+    site, errors = load_site(data, TODAY)
+    assert [str(e) for e in errors] == []
+    pages = render_pages(site)
+    assert "# 一项新的测试研究 { #nct01234567 }" in pages["zh/studies/nct01234567.md"]
+    assert "(nct01234567.md)" in pages["en/studies/index.md"] and "(nct01234567.md)" in pages["zh/studies/index.md"]
