@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -45,15 +47,50 @@ def settings_from_env() -> dict[str, str]:
             "repository": os.environ.get("REPO_URL") or DEFAULT_SETTINGS["repository"]}
 
 
+CACHE = Path(".cache") / "atlas-generate.json"
+
+
+def fingerprint(root: Path, settings: dict[str, str], today: dt.date) -> str:
+    """A digest of everything generation depends on: the names, sizes and times of the input files, the settings
+    and the date (freshness flags depend on it). Equal digests mean equal output."""
+    digest = hashlib.sha256(json.dumps([settings, today.isoformat()], sort_keys=True).encode())
+    for folder, pattern in (("data", "**/*.yml"), ("schema", "*.json"), ("scripts", "**/*.py"),
+                            ("scripts/templates", "*.j2")):
+        for path in sorted((root / folder).glob(pattern)):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(root: Path, key: str) -> int | None:
+    """The number of generated files, if the last run had the same inputs and its output is still in place."""
+    try:
+        cache = json.loads((root / CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    docs = root / "docs"
+    if cache.get("fingerprint") != key or generated_files(docs) != set(cache["files"]):
+        return None
+    if any((docs / rel).stat().st_size != size for rel, size in cache["files"].items()):
+        return None
+    return len(cache["files"])
+
+
 def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = None,
              settings: dict[str, str] | None = None) -> Outcome:
-    """Validate data, render, and bring docs/ up to date (or only compare, with check=True)."""
+    """Validate data, render, and bring docs/ up to date (or only compare, with check=True). When no input changed
+    since the last run and its output is intact, nothing is read, rendered or written."""
+    today = today or dt.date.today()
+    settings = {**settings_from_env(), **(settings or {})}
+    if not settings["site_url"].endswith("/"):
+        settings["site_url"] += "/"
+    key = fingerprint(root, settings, today)
+    if not check and (count := _unchanged(root, key)) is not None:
+        return Outcome(unchanged=count)
     site, errors = load_site(root / "data", today)
     if errors:
         return Outcome(errors=errors)
-    site.settings = {**settings_from_env(), **(settings or {})}
-    if not site.settings["site_url"].endswith("/"):
-        site.settings["site_url"] += "/"
+    site.settings = settings
     pages = render_pages(site)
     docs = root / "docs"
     outcome = Outcome()
@@ -71,6 +108,10 @@ def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = Non
         outcome.removed.append(rel)
         if not check:
             (docs / rel).unlink()
+    if not check:
+        (root / CACHE).parent.mkdir(exist_ok=True)
+        sizes = {rel: len(text.encode("utf-8")) for rel, text in pages.items()}
+        (root / CACHE).write_text(json.dumps({"fingerprint": key, "files": sizes}), encoding="utf-8")
     return outcome
 
 

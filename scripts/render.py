@@ -17,6 +17,7 @@ from urllib.parse import quote
 import posixpath
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,12 @@ GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIO
 ARTICLE_SECTIONS = ("evidence", "science", "patients")
 MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
 
-# Characters Python-Markdown (with the extensions in mkdocs.yml) gives meaning to and lets us backslash-escape.
-# `<`, `>` and `&` become HTML entities instead. tests/test_escape.py proves the round trip.
-_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Characters Python-Markdown (with the extensions in mkdocs.yml) gives meaning to anywhere in a line: escaped with a
+# backslash. `<`, `>` and `&` become HTML entities. Characters that matter only at the start of a line (lists,
+# headings, quotes, rules) are escaped only there: escaping every "." and "-" would triple the inline nodes Markdown
+# has to process. Text is always folded onto one line first. tests/test_render.py proves the round trip.
+_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]|])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-!]|\d+(?=[.)]))")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
@@ -51,11 +55,18 @@ class Md(Markup):
     """
 
 
+@lru_cache(maxsize=1 << 16)
 def escape(text: str) -> Md:
     """Text → inert inline Markdown: whitespace folded, HTML and Markdown syntax escaped."""
     text = re.sub(r"\s+", " ", str(text))
     text = re.sub(r"[&<>]", lambda m: _HTML[m.group(0)], text)
-    return Md(_MD_ESCAPE.sub(r"\\\1", text))
+    text = _MD_ESCAPE.sub(r"\\\1", text)
+    return Md(_MD_LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), text))
+
+
+def _escape_start(token: str) -> str:
+    """'#' → '\\#'; '12' (before '.' or ')') → '12\\' so that '12.' cannot open an ordered list."""
+    return token + "\\" if token[0].isdigit() else "\\" + token
 
 
 def _finalize(value: Any) -> Any:
@@ -78,6 +89,7 @@ def page_path(site: Site, kind: str, rec_id: str | None = None) -> str:
     return f"{kind}/{rec_id or 'index'}.md"
 
 
+@lru_cache(maxsize=1 << 16)
 def relative(target: str, current: str) -> str:
     """Link from page `current` to `target` (both docs-relative, target may carry #anchor)."""
     path, _, anchor = target.partition("#")
@@ -100,21 +112,19 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals.update(evidence_labels=evidence.LABELS)
+        self._parsed: dict[str, dict] = {}
+        self._index: dict[tuple, dict] = {}
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
     def context(self, lang: str, current: str, source: str) -> dict:
         site, strings = self.site, self.site.strings[lang]
 
+        parsed = self.parsed_strings(lang)
+
         def t(key: str, **values: Any) -> Md:
             """Interface string `key` with {placeholders} filled; values are escaped unless Md."""
-            template = strings[key]
-            parts = re.split(r"(\{[a-z_]+\})", template)
-            out = []
-            for part in parts:
-                m = re.fullmatch(r"\{([a-z_]+)\}", part)
-                out.append(_finalize(values[m.group(1)]) if m else escape(part) if part.strip() else part)
-            return Md("".join(out))
+            return Md("".join(part if literal else _finalize(values[part]) for literal, part in parsed[key]))
 
         def plain_t(key: str, **values: Any) -> str:
             """Interface string as plain text (for code blocks, whose content Markdown escapes itself)."""
@@ -239,12 +249,26 @@ class Renderer:
             "studies_with": self.studies_with,
         }
 
+    def parsed_strings(self, lang: str) -> dict[str, list[tuple[bool, str]]]:
+        """Each interface string split once into escaped literal parts and placeholder names."""
+        if lang not in self._parsed:
+            self._parsed[lang] = {
+                key: [(False, p[1:-1]) if re.fullmatch(r"\{[a-z_]+\}", p) else (True, escape(p) if p.strip() else p)
+                      for p in re.split(r"(\{[a-z_]+\})", template)]
+                for key, template in self.site.strings[lang].items()}
+        return self._parsed[lang]
+
     def studies_with(self, field: str, value: str, kind: str = "studies") -> list[Record]:
         """Records of `kind` whose list field (cell_types, routes, references) contains `value`, newest first."""
-        found = [s for s in self.site.kind(kind) if value in s[field]]
-        if kind == "preclinical":
-            return sorted(found, key=lambda r: (-r["year"], r.id))
-        return sorted(found, key=_study_order)
+        index = self._index.get((kind, field))
+        if index is None:
+            index = {}
+            order = (lambda r: (-r["year"], r.id)) if kind == "preclinical" else _study_order
+            for rec in sorted(self.site.kind(kind), key=order):
+                for item in rec.get(field, []):
+                    index.setdefault(item, []).append(rec)
+            self._index[(kind, field)] = index
+        return index.get(value, [])
 
     # --- pages ------------------------------------------------------------------------------------------------------
 

@@ -30,6 +30,10 @@ NASTY = [
     "--8<-- \"/etc/passwd\"",
     "    indented code",
     "ALS 肌萎缩侧索硬化（渐冻症）1 × 10^6",
+    "1. looks like an ordered list", "12) also a list marker", "- a bullet", "+ another bullet", "# a heading",
+    "--- a rule?", "* star bullet", "> quote", "    1. indented", "=== setext?", "a - b . c ( d ) ! e # f + g",
+    "[[study:nct1]] not a link here", "x](y) z", "\\[escaped\\]", "`code` and ``more``", "{: .class #id}",
+    "*[ALS]: abbreviation definition", "[^1] footnote", "<!-- comment -->", "&copy; &#169; &amp;",
 ]
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -25,6 +26,21 @@ try:
     import jieba
 except ImportError:  # Chinese search then fails, and tests/test_build.py says so
     jieba = None
+else:
+    # Material segments every page's text with jieba.cut, and every record page repeats the same headings and
+    # notices: remember each segmentation (same input, same words) instead of recomputing it on every page.
+    _cut = jieba.cut
+
+    @lru_cache(maxsize=1 << 17)
+    def _cut_cached(sentence, cut_all=False, HMM=True):
+        return tuple(_cut(sentence, cut_all=cut_all, HMM=HMM))
+
+    def _cut_memo(sentence, cut_all=False, HMM=True, use_paddle=False):
+        if use_paddle:
+            return _cut(sentence, cut_all=cut_all, HMM=HMM, use_paddle=use_paddle)
+        return iter(_cut_cached(sentence, cut_all, HMM))
+
+    jieba.cut = _cut_memo
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
@@ -144,7 +160,10 @@ def _subwords(text: str) -> str:
     plain = text.replace("\u200b", "")
     words: dict[str, None] = {}
     for run in _HAN_RE.findall(plain):
-        for word in jieba.cut_for_search(run):
-            for start in range(len(word) - 1):
-                words[word[start:]] = None
+        words.update(dict.fromkeys(_run_subwords(run)))
     return "\u200b".join(words)
+
+
+@lru_cache(maxsize=1 << 17)
+def _run_subwords(run: str) -> tuple[str, ...]:
+    return tuple(word[start:] for word in jieba.cut_for_search(run) for start in range(len(word) - 1))

@@ -1,0 +1,233 @@
+"""Benchmark: synthesise N valid records per kind with bilingual prose in a temporary copy of the project, then time
+our generation and the full MkDocs build, and measure the site.
+
+Reads: the project (copied), nothing from data/. Writes: a temporary folder (removed afterwards) and, with --json,
+the results. Not a test: numbers depend on the machine. `--studies 50` is the smoke run CI uses so this never rots.
+Usage: python -m scripts.benchmark --studies 100 1000 [--json benchmarks/results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .generate import generate
+from .records import load_site, stamp_of
+from .render import GENERATED_DIRS, render_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADERS = {"studies": "study", "cell-types": "cell-type", "routes": "route", "references": "reference",
+           "glossary": "glossary-term", "preclinical": "preclinical", "articles": "article"}
+
+EN_SENTENCES = [
+    "Participants received {n} × 10^6 cells per kilogram by lumbar puncture, {k} times at intervals of {w} weeks.",
+    "The primary endpoint was safety over {w} weeks, with the ALSFRS-R slope as a secondary outcome.",
+    "In the peer-reviewed report, {n} of {m} participants had mild headache or back pain after the procedure.",
+    "The decline in ALSFRS-R was {x} points per month before treatment and {y} points per month after it.",
+    "No serious adverse events related to the cells were reported during {w} weeks of follow-up.",
+    "The trial had no control group, so any change cannot be attributed to the treatment with confidence.",
+    "Forced vital capacity fell by {x} percent over {w} weeks, similar to natural-history cohorts.",
+    "Cerebrospinal fluid neurofilament light chain was measured at baseline and after {w} weeks in {n} patients.",
+]
+ZH_SENTENCES = [
+    "受试者经腰椎穿刺接受 {n} × 10^6 个细胞/kg 治疗，共 {k} 次，间隔 {w} 周。",
+    "主要终点为 {w} 周内的安全性，ALSFRS-R 评分下降速率为次要终点。",
+    "同行评议论文报告，{m} 例受试者中有 {n} 例在操作后出现轻度头痛或背痛。",
+    "治疗前 ALSFRS-R 评分每月下降 {x} 分，治疗后每月下降 {y} 分。",
+    "在 {w} 周随访期间，未报告与细胞相关的严重不良事件。",
+    "该试验没有对照组，因此无法可靠地将任何变化归因于治疗。",
+    "{w} 周内用力肺活量下降 {x}%，与自然病程队列相近。",
+    "在基线和第 {w} 周检测了 {n} 例患者脑脊液中的神经丝轻链。",
+]
+
+
+def _prose(rng: random.Random, sentences: int) -> dict:
+    values = [dict(n=rng.randint(1, 40), m=rng.randint(41, 90), k=rng.randint(1, 6), w=rng.randint(4, 52),
+                   x=round(rng.uniform(0.3, 1.5), 2), y=round(rng.uniform(0.1, 1.2), 2)) for _ in range(sentences)]
+    picks = [rng.randrange(len(EN_SENTENCES)) for _ in range(sentences)]
+    en = " ".join(EN_SENTENCES[p].format(**v) for p, v in zip(picks, values))
+    zh = "".join(ZH_SENTENCES[p].format(**v) for p, v in zip(picks, values))
+    return {"en": en, "zh": zh, "stamp": stamp_of(en)}
+
+
+def _name(en: str, zh: str) -> dict:
+    return {"en": en, "zh": zh, "stamp": stamp_of(en)}
+
+
+def synthesise(data: Path, n: int, seed: int = 1) -> dict[str, int]:
+    """Write N studies, N references, N glossary terms and N/5 preclinical studies, with N/50 cell types, routes and
+    articles (at least 3 each), all valid, into `data` (which holds the interface strings already)."""
+    rng = random.Random(seed)
+    today = "2026-11-27"
+    counts = {"studies": n, "references": n, "glossary": n, "preclinical": max(3, n // 5),
+              "cell-types": max(3, n // 50), "routes": max(3, n // 50), "articles": max(3, n // 50)}
+    cells = [f"cell-type-{i}" for i in range(counts["cell-types"])]
+    routes = [f"route-{i}" for i in range(counts["routes"])]
+    refs = [f"author{i}-2020-study" for i in range(counts["references"])]
+
+    def write(kind: str, rec_id: str, record: dict) -> None:
+        folder = data / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        header = f"# yaml-language-server: $schema=../../schema/{HEADERS[kind]}.schema.json\n"
+        (folder / f"{rec_id}.yml").write_text(header + json.dumps(record, ensure_ascii=False, indent=1) + "\n",
+                                              encoding="utf-8")
+
+    for i, rec_id in enumerate(cells):
+        write("cell-types", rec_id, {"name": _name(f"Cell type {i}", f"细胞类型 {i}"), "family": "mesenchymal",
+              "order": i, "summary": _prose(rng, 2), "rationale": _prose(rng, 3), "evidence": _prose(rng, 4),
+              "open_questions": _prose(rng, 2), "references": [refs[i % len(refs)]], "last_reviewed": today})
+    for i, rec_id in enumerate(routes):
+        write("routes", rec_id, {"name": _name(f"Route {i}", f"给药途径 {i}"), "order": i,
+              "invasiveness": "moderate", "summary": _prose(rng, 2), "tradeoffs": _prose(rng, 3), "references": [],
+              "last_reviewed": today})
+    for i, rec_id in enumerate(refs):
+        write("references", rec_id, {"type": "journal-article", "authors": f"Author{i} A, Writer B", "year": 2020,
+              "title": f"Synthetic study {i} of cell therapy in ALS", "container": "Journal of Benchmarks",
+              "doi": f"10.9999/bench.{i}"})
+    for i in range(counts["glossary"]):
+        write("glossary", f"term-{i}", {"term": _name(f"term {i}", f"术语 {i}"), "category": "cell",
+              "definition": _prose(rng, 1), "zh_verified": False, "last_reviewed": today})
+    for i in range(n):
+        start = rng.randint(2005, 2024)
+        write("studies", f"nct{10000000 + i:08d}", {
+            "title": _name(f"Synthetic cell therapy study {i}", f"合成细胞治疗研究 {i}"),
+            "registry_ids": [f"NCT{10000000 + i:08d}"], "category": "cell-transplantation",
+            "record_type": "registered-trial", "sponsor": f"Sponsor {i % 97}", "countries": ["US", "CN"],
+            "phase": rng.choice(["1", "1-2", "2", "3"]),
+            "design": {"allocation": "randomised", "masking": "double-blind", "comparator": "placebo",
+                       "summary": _prose(rng, 2)},
+            "cell_types": [rng.choice(cells)], "cell_origin": "autologous", "routes": [rng.choice(routes)],
+            "dose": _prose(rng, 1), "enrolled": rng.randint(6, 300), "status": "completed",
+            "status_checked": today, "start": str(start), "completion": str(start + 2),
+            "primary_endpoint": _prose(rng, 1), "results": ["publication"], "findings": _prose(rng, 6),
+            "lay_summary": _prose(rng, 1), "references": [refs[i]],
+            "sources": [f"https://clinicaltrials.gov/study/NCT{10000000 + i:08d}"], "verification": "high",
+            "last_reviewed": today})
+    for i in range(counts["preclinical"]):
+        write("preclinical", f"animal{i}-2015-study", {"title": _name(f"Synthetic mouse study {i}", f"合成小鼠研究 {i}"),
+              "kind": "transplantation", "species": "mouse", "model": "sod1-g93a", "cell_types": [rng.choice(cells)],
+              "routes": [rng.choice(routes)], "year": 2015, "finding": _prose(rng, 3), "limits": _prose(rng, 2),
+              "references": [refs[i]], "verification": "high", "last_reviewed": today})
+    for i in range(counts["articles"]):
+        write("articles", f"article-{i}", {"title": _name(f"Background article {i}", f"背景文章 {i}"),
+              "section": ["science", "patients", "evidence"][i % 3], "order": i, "summary": _prose(rng, 1),
+              "sections": [{"id": f"part-{j}", "heading": _name(f"Part {j}", f"第 {j} 部分"), "body": _prose(rng, 8)}
+                           for j in range(5)], "references": [refs[i]], "last_reviewed": today})
+    return counts
+
+
+def _project(tmp: Path, n: int) -> Path:
+    project = tmp / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "scripts", "schema"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+    generated = set(GENERATED_DIRS)
+    shutil.copytree(ROOT / "docs", project / "docs", ignore=lambda d, names: [
+        x for x in names if Path(d, x).relative_to(ROOT / "docs").as_posix() in generated])
+    # The real hand-written pages link to real records; a synthetic site gets minimal pages of its own.
+    for lang, text in (("en", "# Benchmark { #benchmark }\n\nSynthetic site about ALS.\n"),
+                       ("zh", "# 基准测试 { #benchmark }\n\n关于肌萎缩侧索硬化（渐冻症）的合成网站。\n")):
+        for page in (project / "docs" / lang).glob("*.md"):
+            page.write_text(text, encoding="utf-8")
+    (project / "data").mkdir()
+    shutil.copytree(ROOT / "data" / "strings", project / "data" / "strings")
+    synthesise(project / "data", n)
+    return project
+
+
+def _build(project: Path, skip_generate: bool) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="http://127.0.0.1:8000/")
+    if skip_generate:
+        env["ATLAS_SKIP_GENERATE"] = "1"
+    shutil.rmtree(project / "site", ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "mkdocs", "build", "--strict"],
+                            cwd=project, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-3000:])
+    peak_kb = int(result.stderr.strip().splitlines()[-1]) if result.stderr.strip() else max(before, 0)
+    site = project / "site"
+    pages = sum(1 for _ in site.rglob("index.html"))
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    index = {lang: (site / ("" if lang == "en" else "zh") / "search" / "search_index.json").stat().st_size
+             for lang in ("en", "zh")}
+    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak_kb / 1024), "pages": pages,
+            "ms_per_page": round(1000 * wall / pages, 2), "site_mb": round(size / 2**20, 1),
+            "search_index_kb": {k: round(v / 1024) for k, v in index.items()}}
+
+
+def run(n: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        project = _project(Path(tmp), n)
+        t0 = time.perf_counter()
+        site, errors = load_site(project / "data")
+        t1 = time.perf_counter()
+        if errors:
+            raise RuntimeError(f"synthetic data invalid: {errors[:3]}")
+        pages = render_pages(site)
+        t2 = time.perf_counter()
+        outcome = generate(project)
+        t3 = time.perf_counter()
+        noop = generate(project)
+        t4 = time.perf_counter()
+        records = sum(len(v) for v in site.records.values())
+        full = _build(project, skip_generate=False)
+        bare = _build(project, skip_generate=True)
+        generation = t3 - t2  # generate(): load, validate, render and write, as the build hook runs it
+        return {
+            "studies": n, "records": records, "generated_files": len(pages),
+            "load_validate_s": round(t1 - t0, 3), "render_s": round(t2 - t1, 3),
+            "generate_s": round(t3 - t2, 3), "ms_per_record_load_validate": round(1000 * (t1 - t0) / records, 3),
+            "ms_per_record_render": round(1000 * (t2 - t1) / records, 3),
+            "noop_regeneration_s": round(t4 - t3, 3), "noop_files_written": len(noop.written) + len(noop.removed),
+            "first_generation_files_written": len(outcome.written),
+            "build": full, "build_without_generation": bare,
+            "generation_share_of_build": round(generation / full["wall_s"], 3),
+        }
+
+
+def table(results: list[dict]) -> str:
+    rows = ["| studies | records | load+validate ms/rec | render ms/rec | build s | pages | ms/page | peak RSS MB | "
+            "build w/o generation s | generation share | no-op regen s (files) | site MB | search index KB en/zh |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        b = r["build"]
+        rows.append(f"| {r['studies']} | {r['records']} | {r['ms_per_record_load_validate']} | "
+                    f"{r['ms_per_record_render']} | {b['wall_s']} | {b['pages']} | {b['ms_per_page']} | "
+                    f"{b['peak_rss_mb']} | {r['build_without_generation']['wall_s']} | "
+                    f"{100 * r['generation_share_of_build']:.1f}% | {r['noop_regeneration_s']} "
+                    f"({r['noop_files_written']}) | {b['site_mb']} | {b['search_index_kb']['en']}/"
+                    f"{b['search_index_kb']['zh']} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.benchmark", description=__doc__.splitlines()[0])
+    parser.add_argument("--studies", type=int, nargs="+", default=[100], help="sizes to run (default 100)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    results = [run(n) for n in args.studies]
+    print(table(results))
+    if args.json:
+        meta = {"date": dt.date.today().isoformat(), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}", "results": results}
+        args.json.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
