@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, TODAY, copy_project, fixture_data
+from conftest import TODAY, copy_project, fixture_data
 from scripts import schema, yamlio
 from scripts.new import skeleton
 from scripts.records import load_site

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, fixture_data
+from conftest import copy_project, fixture_data
 from scripts import registry_watch as rw
 
 RESPONSES = Path(__file__).parent / "fixtures" / "ctgov"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import markdown
 import pytest
@@ -11,7 +10,7 @@ import yaml
 
 from conftest import ROOT, TODAY
 from scripts.records import load_site
-from scripts.render import MARKER, escape, render_pages
+from scripts.render import escape, render_pages
 
 NASTY = [
     "<script>alert(1)</script>",

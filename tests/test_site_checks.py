@@ -4,7 +4,6 @@ Nu HTML Checker), accessibility (axe-core in chromium)."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
