@@ -200,6 +200,55 @@ def run(n: int) -> dict:
         }
 
 
+def edit_loop(port: int = 8765) -> dict:
+    """With the real data under `mkdocs serve`: seconds from saving a study's YAML file to the served page showing
+    the change (the live-reload path a contributor waits on)."""
+    import urllib.request
+
+    from .translations import stamp_text
+
+    with tempfile.TemporaryDirectory(prefix="atlas-serve-") as tmp:
+        project = Path(tmp) / "project"
+        project.mkdir()
+        for name in ("mkdocs.yml", "scripts", "schema", "data"):
+            src = ROOT / name
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+        shutil.copytree(ROOT / "docs", project / "docs", ignore=lambda d, names: [
+            x for x in names if Path(d, x).relative_to(ROOT / "docs").as_posix() in set(GENERATED_DIRS)])
+        url = f"http://127.0.0.1:{port}/studies/nct03280056/"
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            def page() -> str:
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        return response.read().decode("utf-8")
+                except OSError:
+                    return ""
+
+            start = time.perf_counter()
+            while "NurOwn" not in page():
+                if time.perf_counter() - start > 600:
+                    raise RuntimeError("mkdocs serve did not come up")
+                time.sleep(0.25)
+            first_build = time.perf_counter() - start
+            record = project / "data" / "studies" / "nct03280056.yml"
+            marker = f"benchmark-edit-{int(time.time())}"
+            text = record.read_text(encoding="utf-8").replace("sponsor: ", f"product: {marker}\nsponsor: ", 1)
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("product: NurOwn")) + "\n"
+            saved = time.perf_counter()
+            record.write_text(stamp_text(text)[0], encoding="utf-8")
+            while marker not in page():
+                if time.perf_counter() - saved > 600:
+                    raise RuntimeError("the edit never appeared")
+                time.sleep(0.1)
+            return {"serve_first_build_s": round(first_build, 1), "edit_to_reload_s": round(time.perf_counter() - saved, 1)}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def table(results: list[dict]) -> str:
     rows = ["| studies | records | load+validate ms/rec | render ms/rec | build s | pages | ms/page | peak RSS MB | "
             "build w/o generation s | generation share | no-op regen s (files) | site MB | search index KB en/zh |",
@@ -219,12 +268,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.benchmark", description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, nargs="+", default=[100], help="sizes to run (default 100)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--edit-loop", action="store_true", help="also time save-to-reload under mkdocs serve")
     args = parser.parse_args(argv)
     results = [run(n) for n in args.studies]
     print(table(results))
+    loop = edit_loop() if args.edit_loop else None
+    if loop:
+        print(f"edit loop (real data): first serve build {loop['serve_first_build_s']} s, "
+              f"save to reloaded page {loop['edit_to_reload_s']} s")
     if args.json:
         meta = {"date": dt.date.today().isoformat(), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                f"Python {platform.python_version()}", "results": results}
+                f"Python {platform.python_version()}", "results": results, "edit_loop": loop}
         args.json.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return 0
 
