@@ -98,6 +98,41 @@ def _built(tmp: Path, data: Path | None) -> dict:
     return {"project": project, "site": site, "url": url, "log": result.stderr, "server": server}
 
 
+def snapshot(project: Path) -> dict[str, bytes]:
+    """Every file of a project's built site and docs, to show that a failed build changed nothing."""
+    return {p.relative_to(project).as_posix(): p.read_bytes()
+            for folder in ("site", "docs") for p in (project / folder).rglob("*") if p.is_file()}
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (Playwright's own browser download does not work here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, fixture_site):
+    """A fresh page on the fixture site that records, and at the end forbids, requests outside the site's origin."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((fixture_site["url"], "data:", "blob:")) else outside.append(r.url))
+    page.outside = outside
+    yield page
+    context.close()
+    assert outside == [], f"requests outside the site: {outside}"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURE_DATA, TODAY, copy_project, fixture_data, mkdocs_build
+from conftest import FIXTURE_DATA, TODAY, copy_project, fixture_data, mkdocs_build, snapshot
 from scripts.records import load_site
 
 CORPUS = Path(__file__).parent / "bad-input"
@@ -46,11 +46,8 @@ def test_each_case_fails_the_build_and_changes_nothing(tmp_path):
     project = copy_project(tmp_path / "p", FIXTURE_DATA)
     assert mkdocs_build(project).returncode == 0
 
-    def snapshot():
-        return {p.relative_to(project).as_posix(): p.read_bytes()
-                for folder in ("site", "docs") for p in (project / folder).rglob("*") if p.is_file()}
 
-    before = snapshot()
+    before = snapshot(project)
     failures = []
     for case in CASES + [HUGE]:
         target = project / "data" / case["target"]
@@ -63,7 +60,7 @@ def test_each_case_fails_the_build_and_changes_nothing(tmp_path):
             target.unlink()
         else:
             target.write_bytes(original)
-        if snapshot() != before:
+        if snapshot(project) != before:
             failures.append(f"{case['file']}: site or docs changed")
-            before = snapshot()
+            before = snapshot(project)
     assert failures == [], "\n".join(failures)

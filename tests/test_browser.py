@@ -7,32 +7,6 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, fixture_site):
-    context = browser.new_context()
-    page = context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((fixture_site["url"], "data:", "blob:")) else outside.append(r.url))
-    page.outside = outside
-    yield page
-    context.close()
-
-
 def search(page, query: str) -> list[str]:
     """Type a query into Material's search and return the result links (fill + keyup: CJK input fires no keyup)."""
     box = page.locator("input.md-search__input")

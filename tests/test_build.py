@@ -77,16 +77,13 @@ def test_real_data_builds_strictly(real_site):
 
 
 def test_invalid_data_fails_the_build_and_leaves_site_and_pages_untouched(tmp_path):
-    from conftest import FIXTURE_DATA, copy_project, mkdocs_build
+    from conftest import FIXTURE_DATA, copy_project, mkdocs_build, snapshot
 
     project = copy_project(tmp_path / "p", FIXTURE_DATA)
     assert mkdocs_build(project).returncode == 0
 
-    def snapshot():
-        return {p.relative_to(project).as_posix(): p.read_bytes()
-                for folder in ("site", "docs") for p in (project / folder).rglob("*") if p.is_file()}
 
-    before = snapshot()
+    before = snapshot(project)
     study = project / "data" / "studies" / "nct00000001.yml"
     study.write_text(study.read_text(encoding="utf-8").replace("  zh: 一项小型安慰剂对照试验，未发现获益。\n", ""),
                      encoding="utf-8")
@@ -94,7 +91,7 @@ def test_invalid_data_fails_the_build_and_leaves_site_and_pages_untouched(tmp_pa
     assert result.returncode != 0
     line = next(i for i, text in enumerate(study.read_text(encoding="utf-8").splitlines(), 1) if text == "lay_summary:")
     assert f"data/studies/nct00000001.yml:{line}: lay_summary.zh: is required but missing" in result.stderr
-    assert snapshot() == before
+    assert snapshot(project) == before
 
 
 def test_abbreviations_marked_once_per_page_in_the_page_language(fixture_site):

@@ -11,31 +11,7 @@ import urllib.request
 
 import pytest
 
-from test_browser import ARGS, CHROMIUM
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, fixture_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((fixture_site["url"], "data:", "blob:")) else outside.append(r.url))
-    page.outside = outside
-    yield page
-    assert outside == [], outside
-    context.close()
 
 
 def visible_rows(page) -> list[str]:

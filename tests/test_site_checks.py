@@ -60,17 +60,6 @@ AXE_PAGES = ["", "studies/", "studies/nct03280056/", "cell-types/msc-bone-marrow
              "patients/what-is-proven/", "studies/charts/", "data/", "preclinical/suzuki-2007-gdnf-hnpc-rats/"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("lang", ["", "zh/"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_key_pages_have_no_accessibility_violations(real_site, browser, lang, scheme):
