@@ -204,6 +204,7 @@ def _values_at(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tu
 
 
 TEXT_KEYS = {"en", "zh", "source", "stamp", "pending"}
+TITLE_FIELDS = {"title", "name", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
 
 
 def is_text(data: Any) -> bool:
@@ -283,6 +284,10 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                     field_name(path), rec.doc.line_of(path))
             for path, text in texts(rec.data):
                 line = rec.doc.line_of(path)
+                if path and path[-1] in TITLE_FIELDS and (LINK_RE.search(text["en"]) or LINK_RE.search(text["zh"])):
+                    yield Error(rec.path, "links are not allowed in titles and names",
+                                "write the name as plain text; link records from the prose fields",
+                                field_name(path), line)
                 for lang in LANGS:
                     for link_kind, target_id in LINK_RE.findall(text[lang]):
                         target = LINK_KINDS.get(link_kind)

@@ -172,6 +172,15 @@ class Renderer:
             pieces.append(escape(para[pos:]))
             return "".join(pieces)
 
+        def prose_inline(text: dict) -> Md:
+            """A prose field on one line (table cells): links resolved, paragraphs joined."""
+            return Md(" ".join(inline(para) for para in re.split(r"\n\s*\n", text[lang].strip())))
+
+        def plain(text: dict) -> str:
+            """A prose field as plain text (page descriptions, citations): each [[link]] becomes its label."""
+            return LINK_RE.sub(lambda m: record_label(LINK_KINDS[m.group(1)],
+                                                      site.records[LINK_KINDS[m.group(1)]][m.group(2)]), text[lang])
+
         def prose(text: dict) -> Md:
             """A prose field: paragraphs escaped, [[kind:id]] turned into links; a paragraph whose every line
             starts with '- ' becomes a bulleted list (the only structure prose may have)."""
@@ -238,6 +247,7 @@ class Renderer:
 
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
+            "prose_inline": prose_inline, "plain": plain,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
             "site_file": site_file, "url_of": url_of, "pending_here": pending_here,
             "other_language": other_language, "plain_t": plain_t, "fenced": fenced,

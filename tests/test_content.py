@@ -62,3 +62,9 @@ def test_first_mention_of_als_in_chinese_pairs_the_two_names(pages):
         if m:
             window = body[max(0, m.start() - 12): m.start() + 30]
             assert "肌萎缩侧索硬化" in window and "渐冻症" in window, (path, window)
+
+
+def test_no_link_syntax_reaches_a_page(pages):
+    """Every [[kind:id]] in the data is turned into a link (or its label), whatever field it is in."""
+    leftovers = [path for path, text in pages.items() if "[[" in text and path.endswith(".md")]
+    assert leftovers == []
