@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .generate import generate
+from .generate import copy_sources, generate
 from .records import load_site, stamp_of
-from .render import GENERATED_DIRS, render_pages
+from .render import render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = {"studies": "study", "cell-types": "cell-type", "routes": "route", "references": "reference",
@@ -128,14 +128,7 @@ def synthesise(data: Path, n: int, seed: int = 1) -> dict[str, int]:
 
 
 def _project(tmp: Path, n: int) -> Path:
-    project = tmp / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "scripts", "schema"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
-    generated = set(GENERATED_DIRS)
-    shutil.copytree(ROOT / "docs", project / "docs", ignore=lambda d, names: [
-        x for x in names if Path(d, x).relative_to(ROOT / "docs").as_posix() in generated])
+    project = copy_sources(tmp / "project")
     # The real hand-written pages link to real records; a synthetic site gets minimal pages of its own.
     for lang, text in (("en", "# Benchmark { #benchmark }\n\nSynthetic site about ALS.\n"),
                        ("zh", "# 基准测试 { #benchmark }\n\n关于肌萎缩侧索硬化（渐冻症）的合成网站。\n")):
@@ -208,13 +201,8 @@ def edit_loop(port: int = 8765) -> dict:
     from .translations import stamp_text
 
     with tempfile.TemporaryDirectory(prefix="atlas-serve-") as tmp:
-        project = Path(tmp) / "project"
-        project.mkdir()
-        for name in ("mkdocs.yml", "scripts", "schema", "data"):
-            src = ROOT / name
-            (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
-        shutil.copytree(ROOT / "docs", project / "docs", ignore=lambda d, names: [
-            x for x in names if Path(d, x).relative_to(ROOT / "docs").as_posix() in set(GENERATED_DIRS)])
+        project = copy_sources(Path(tmp) / "project")
+        shutil.copytree(ROOT / "data", project / "data")
         url = f"http://127.0.0.1:{port}/studies/nct03280056/"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],

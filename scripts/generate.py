@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,19 @@ def generated_files(docs: Path) -> set[str]:
         if folder.is_dir():
             found.update(p.relative_to(docs).as_posix() for p in folder.rglob("*") if p.is_file())
     return found
+
+
+def copy_sources(target: Path, root: Path = ROOT) -> Path:
+    """A copy of the project's sources in `target` (config, scripts, schema, hand-written docs; no generated pages,
+    no data, no site): where tests and the benchmark build sites without touching the checkout."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "scripts", "schema"):
+        src = root / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
+    generated = set(GENERATED_DIRS)
+    shutil.copytree(root / "docs", target / "docs", ignore=lambda folder, names: [
+        n for n in names if Path(folder, n).relative_to(root / "docs").as_posix() in generated])
+    return target
 
 
 def settings_from_env() -> dict[str, str]:

@@ -89,6 +89,11 @@ def page_path(site: Site, kind: str, rec_id: str | None = None) -> str:
     return f"{kind}/{rec_id or 'index'}.md"
 
 
+def url_path(path: str) -> str:
+    """The address of a page relative to its language root: studies/index.md → studies/, studies/x.md → studies/x/."""
+    return path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+
+
 @lru_cache(maxsize=1 << 16)
 def relative(target: str, current: str) -> str:
     """Link from page `current` to `target` (both docs-relative, target may carry #anchor)."""
@@ -139,8 +144,7 @@ class Renderer:
         def site_file(label: Any, path: str) -> Md:
             """A link to a file at the site root (downloads, feeds). Raw HTML, because MkDocs builds each language
             separately and the Chinese build does not see files outside docs/zh/ as link targets."""
-            url_dir = ("" if lang == "en" else f"{lang}/") + (current[:-len("index.md")] if current.endswith("index.md")
-                                                             else current[:-3] + "/")
+            url_dir = ("" if lang == "en" else f"{lang}/") + url_path(current)
             up = "../" * url_dir.count("/")
             return Md(f'<a href="{up}{html.escape(path, quote=True)}">{_finalize(label)}</a>')
 
@@ -212,8 +216,7 @@ class Renderer:
 
         def url_of(path: str) -> str:
             """Absolute address of a page of this language: studies/x.md → <site>/studies/x/ (zh under /zh/)."""
-            rel = path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
-            return site.settings["site_url"] + ("" if lang == "en" else f"{lang}/") + rel
+            return site.settings["site_url"] + ("" if lang == "en" else f"{lang}/") + url_path(path)
 
         def fenced(text: str, info: str = "text") -> Md:
             """A fenced code block that no content can close early: the fence is longer than any backtick run."""
@@ -228,7 +231,7 @@ class Renderer:
         def other_language(label: Any) -> Md:
             """A link to this same page in the other language (raw HTML: the two builds do not see each other)."""
             other = next(x for x in LANGS if x != lang)
-            rel = current[: -len("index.md")] if current.endswith("index.md") else current[:-3] + "/"
+            rel = url_path(current)
             depth = rel.count("/") + (0 if lang == "en" else 1)
             return Md(f'<a href="{"../" * depth}{"" if other == "en" else other + "/"}{rel}" '
                       f'hreflang="{other}">{_finalize(label)}</a>')
@@ -433,8 +436,7 @@ class Renderer:
                  f"  <updated>{updated}</updated>",
                  "  <author><name>ALS Stem Cell Evidence Atlas contributors</name></author>"]
         for e in entries:
-            page = page_path(self.site, e["kind"], e["rec"].id)
-            url = base + page[:-3] + "/"
+            url = base + url_path(page_path(self.site, e["kind"], e["rec"].id))
             lines += ["  <entry>", f"    <title>{esc(e['title'])}</title>", f'    <link href="{esc(url)}"/>',
                       f"    <id>{esc(url)}#{e['date']}</id>", f"    <updated>{e['date']}T00:00:00Z</updated>",
                       f"    <summary>{esc(e['note'])}</summary>", "  </entry>"]

@@ -21,20 +21,13 @@ FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 TODAY = dt.date(2026, 11, 27)
 sys.path.insert(0, str(ROOT))
 
-from scripts.render import GENERATED_DIRS  # noqa: E402
+from scripts.generate import copy_sources  # noqa: E402
 
 
 def copy_project(target: Path, data: Path | None = None) -> Path:
     """A copy of the project's sources (not its generated pages or site) in `target`, with `data` as data/.
     With fixture data, the hand-written pages are the fixtures' too (the real ones link to real records)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "scripts", "schema"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
-    generated = set(GENERATED_DIRS)
-    shutil.copytree(ROOT / "docs", target / "docs",
-                    ignore=lambda d, names: [n for n in names
-                                             if Path(d, n).relative_to(ROOT / "docs").as_posix() in generated])
+    copy_sources(target)
     if data is not None:
         for lang in ("en", "zh"):
             for page in (target / "docs" / lang).glob("*.md"):

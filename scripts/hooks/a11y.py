@@ -20,17 +20,13 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scri
     sys.path.insert(0, str(ROOT))
 
 from scripts import yamlio  # noqa: E402
+from scripts.hooks.common import glossary_terms, language  # noqa: E402
 
 _DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 _ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
 _LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S)
 _labels: dict[str, str] = {}
 _abbreviations: dict[str, list[str]] = {"en": [], "zh": []}
-
-
-def _language(config) -> str:
-    i18n = config.plugins.get("i18n")
-    return i18n.current_language if i18n is not None else "en"
 
 
 def on_config(config):
@@ -42,12 +38,8 @@ def on_config(config):
             pass  # the generate hook reports bad data files and aborts the build
     for lang in _abbreviations:
         _abbreviations[lang] = []
-    for path in sorted((root / "data" / "glossary").glob("*.yml")):
-        try:
-            term = yamlio.read(path).data
-            abbr, en, zh = term.get("abbreviation"), term["term"]["en"], term["term"]["zh"]
-        except (yamlio.YamlError, KeyError, TypeError, AttributeError):
-            continue
+    for term in glossary_terms(config):
+        abbr, en, zh = term.get("abbreviation"), term["term"].get("en", ""), term["term"]["zh"]
         if isinstance(abbr, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", abbr):
             # Definitions are Markdown syntax: keep the expansion on one line and free of brackets.
             _abbreviations["en"].append(f"*[{abbr}]: {' '.join(str(en).split())}")
@@ -56,12 +48,12 @@ def on_config(config):
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    definitions = _abbreviations.get(_language(config), [])
+    definitions = _abbreviations.get(language(config), [])
     return markdown + ("\n\n" + "\n".join(definitions) + "\n" if definitions else "")
 
 
 def on_post_page(output: str, page, config) -> str:
-    label = _labels.get(_language(config))
+    label = _labels.get(language(config))
     if label:
         output = output.replace(_DIALOG, _DIALOG[:-1] + f' aria-label="{html.escape(label)}">', 1)
     seen: set[str] = set()

@@ -46,9 +46,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import yamlio  # noqa: E402
-
-DEFAULT = "en"
+from scripts.hooks.common import DEFAULT, glossary_terms, language  # noqa: E402
 _CONFIG_RE = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 _ALT_RE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -59,21 +57,11 @@ def on_config(config):
     # Teach jieba the glossary's Chinese terms (间充质干细胞, 鞘内注射 …) so that it keeps them whole; the search
     # sub-words below then make their parts findable too. Runs once per language build; add_word is idempotent.
     if jieba is not None:
-        for path in sorted((Path(config.config_file_path).parent / "data" / "glossary").glob("*.yml")):
-            try:
-                term = yamlio.read(path).data
-                words = [term["term"]["zh"], *term.get("zh_alternatives", [])]
-            except (yamlio.YamlError, KeyError, TypeError):
-                continue  # invalid records are reported by the generate hook, which aborts the build
-            for word in words:
+        for term in glossary_terms(config):
+            for word in [term["term"]["zh"], *term.get("zh_alternatives", [])]:
                 if isinstance(word, str) and _HAN_RE.fullmatch(word):
                     jieba.add_word(word)
     return config
-
-
-def _language(config) -> str:
-    i18n = config.plugins.get("i18n")
-    return i18n.current_language if i18n is not None else DEFAULT
 
 
 def _outer_build_done(config) -> bool:
@@ -82,7 +70,7 @@ def _outer_build_done(config) -> bool:
 
 
 def on_post_page(output: str, page, config) -> str:
-    lang = _language(config)
+    lang = language(config)
     if lang != DEFAULT:
         # Material fetches `<base>/search/search_index.json`; base is the site root. Point it at /zh/.
         def rebase(match: re.Match) -> str:
@@ -112,7 +100,7 @@ def on_post_page(output: str, page, config) -> str:
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
     if template_name == "404.html":
-        _not_found[_language(config)] = output_content
+        _not_found[language(config)] = output_content
     return output_content
 
 
