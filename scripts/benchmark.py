@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from .generate import copy_sources, generate
 from .records import load_site, stamp_of
 from .render import render_pages
+from .static_server import Handler
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = {"studies": "study", "cell-types": "cell-type", "routes": "route", "references": "reference",
@@ -237,6 +242,101 @@ def edit_loop(port: int = 8765) -> dict:
             server.wait(timeout=30)
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+READER_PAGES = ["", "studies/", "studies/nct03280056/", "zh/", "zh/studies/", "zh/studies/nct03280056/"]
+QUERIES = {"en": ["mesenchymal", "intrathecal", "NurOwn", "umbilical cord"], "zh": ["间充质", "鞘内注射", "干细胞", "脐带"]}
+# Resolves with the milliseconds from a keystroke in Material's search box to the results being drawn (null if
+# nothing is drawn within 10 s, e.g. when the query equals the previous one and Material ignores it).
+_TIME_QUERY = """async (q) => {
+  const input = document.querySelector('.md-search__input');
+  const output = document.querySelector('.md-search-result');
+  return await new Promise(resolve => {
+    const start = performance.now();
+    const seen = new MutationObserver(() => { seen.disconnect(); resolve(performance.now() - start); });
+    seen.observe(output, {childList: true, subtree: true, characterData: true});
+    setTimeout(() => { seen.disconnect(); resolve(null); }, 10000);
+    input.value = q;
+    input.dispatchEvent(new KeyboardEvent('keyup'));
+  });
+}"""
+
+
+def reader(site: Path, port: int = 8150, repeats: int = 5, pages: list[str] = READER_PAGES,
+           queries: dict[str, list[str]] = QUERIES, browser=None) -> dict:
+    """What readers get from a built site served like GitHub Pages (gzip): per page, the bytes transferred at load
+    by type and whether the search index was among them; per language, the compressed index size, and the time
+    from a keystroke to drawn results (median and worst over `repeats` runs of each query, index already loaded)."""
+    from playwright.sync_api import sync_playwright  # a test dependency: imported only when measuring readers
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{port}/"
+    out: dict = {"pages": {}, "search": {}}
+    try:
+        if browser is None:
+            with sync_playwright() as p:
+                launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                _measure(launched, url, out, repeats, pages, queries)
+                launched.close()
+        else:
+            _measure(browser, url, out, repeats, pages, queries)
+    finally:
+        server.shutdown()
+    return out
+
+
+def _measure(browser, url: str, out: dict, repeats: int, pages: list[str], queries: dict[str, list[str]]) -> None:
+    for rel in pages:
+        page = browser.new_page()
+        responses = []
+        page.on("requestfinished", lambda r: responses.append(r))
+        page.goto(url + rel, wait_until="networkidle")
+        page.wait_for_timeout(500)
+        weights: dict[str, int] = {}
+        for r in responses:
+            kind = r.resource_type if r.resource_type in ("document", "stylesheet", "script") else "other"
+            weights[kind] = weights.get(kind, 0) + r.sizes()["responseBodySize"]
+        out["pages"]["/" + rel] = {
+            "transferred_kb": round(sum(weights.values()) / 1024, 1),
+            "by_type_kb": {k: round(v / 1024, 1) for k, v in sorted(weights.items())},
+            "search_index_loaded": any(r.url.endswith("search_index.json") for r in responses)}
+        page.close()
+    for lang, prefix in (("en", ""), ("zh", "zh/")):
+        page = browser.new_page()
+        index = []
+        page.on("requestfinished", lambda r: index.append(r) if r.url.endswith("search_index.json") else None)
+        page.goto(url + prefix, wait_until="networkidle")
+        page.locator("input.md-search__input").focus()
+        page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
+                               " return m && !/Initializing|正在初始化/.test(m.textContent) }", timeout=60000)
+        times = {}
+        for q in queries[lang]:
+            runs = []
+            for _ in range(repeats):
+                page.evaluate(_TIME_QUERY, "x")  # a different query first: Material skips repeats
+                ms = page.evaluate(_TIME_QUERY, q)
+                if ms is None:
+                    raise RuntimeError(f"search drew no results for {q!r}")
+                runs.append(ms)
+            times[q] = {"median_ms": round(statistics.median(runs), 1), "max_ms": round(max(runs), 1)}
+        out["search"][lang] = {"index_kb_compressed": round(index[0].sizes()["responseBodySize"] / 1024),
+                               "query_ms": times}
+        page.close()
+
+
+def reader_on_real_data(port: int = 8150) -> dict:
+    """Build the real data's site in a temporary copy (addresses for `port`) and measure it with reader()."""
+    with tempfile.TemporaryDirectory(prefix="atlas-reader-") as tmp:
+        project = copy_sources(Path(tmp) / "project")
+        shutil.copytree(ROOT / "data", project / "data")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=project, env=env, check=True,
+                       capture_output=True)
+        return reader(project / "site", port)
+
+
 def table(results: list[dict]) -> str:
     rows = ["| studies | records | load+validate ms/rec | render ms/rec | build s | pages | ms/page | peak RSS MB | "
             "build w/o generation s | generation share | no-op regen s (files) | site MB | search index KB en/zh |",
@@ -257,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--studies", type=int, nargs="+", default=[100], help="sizes to run (default 100)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--edit-loop", action="store_true", help="also time save-to-reload under mkdocs serve")
+    parser.add_argument("--reader", action="store_true",
+                        help="also measure page weight and search speed in chromium (real data; needs the test deps)")
     args = parser.parse_args(argv)
     results = [run(n) for n in args.studies]
     print(table(results))
@@ -264,9 +366,12 @@ def main(argv: list[str] | None = None) -> int:
     if loop:
         print(f"edit loop (real data): first serve build {loop['serve_first_build_s']} s, "
               f"save to reloaded page {loop['edit_to_reload_s']} s")
+    reading = reader_on_real_data() if args.reader else None
+    if reading:
+        print(json.dumps(reading, ensure_ascii=False, indent=1))
     if args.json:
         meta = {"date": dt.date.today().isoformat(), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                f"Python {platform.python_version()}", "results": results, "edit_loop": loop}
+                f"Python {platform.python_version()}", "results": results, "edit_loop": loop, "reader": reading}
         args.json.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return 0
 

@@ -9,7 +9,7 @@ port=8140
 tools=$(mktemp -d)
 npm install --prefix "$tools" --no-audit --no-fund --silent lighthouse@12.8.2
 NO_MKDOCS_2_WARNING=1 SITE_URL="http://127.0.0.1:$port/" .venv/bin/mkdocs build -q
-python3 -m http.server "$port" --bind 127.0.0.1 --directory site >/dev/null 2>&1 &
+.venv/bin/python -m scripts.static_server --port "$port" site >/dev/null 2>&1 &
 server=$!
 trap 'kill $server; rm -rf "$tools"' EXIT
 sleep 1

@@ -21,6 +21,7 @@ FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 TODAY = dt.date(2026, 11, 27)
 sys.path.insert(0, str(ROOT))
 
+from scripts.benchmark import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from scripts.generate import copy_sources  # noqa: E402
 
 
@@ -97,11 +98,6 @@ def snapshot(project: Path) -> dict[str, bytes]:
             for folder in ("site", "docs") for p in (project / folder).rglob("*") if p.is_file()}
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright (Playwright's own browser download does not work here)."""
@@ -115,15 +111,21 @@ def browser():
 
 @pytest.fixture
 def page(browser, fixture_site):
-    """A fresh page on the fixture site that records, and at the end forbids, requests outside the site's origin."""
+    """A fresh page on the fixture site that records, and at the end forbids, requests outside the site's origin,
+    failed responses (a 404 of any file the page asks for) and errors in the console."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     outside: list[str] = []
+    failed: list[str] = []
     page.on("request", lambda r: None if r.url.startswith((fixture_site["url"], "data:", "blob:")) else outside.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("console", lambda m: failed.append(f"console: {m.text}") if m.type == "error" else None)
     page.outside = outside
+    page.failed = failed
     yield page
     context.close()
     assert outside == [], f"requests outside the site: {outside}"
+    assert failed == [], f"failed requests or console errors: {failed}"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.benchmark import run, table
+from scripts.benchmark import reader, run, table
 
 pytestmark = pytest.mark.slow
 
@@ -17,3 +17,14 @@ def test_benchmark_smoke_run():
     assert result["build"]["pages"] > 100 and result["build"]["search_index_kb"]["zh"] > 0
     assert 0 < result["generation_share_of_build"] < 1
     assert "| 50 |" in table([result])
+
+
+def test_reader_measurements_on_the_fixture_site(fixture_site, browser):
+    result = reader(fixture_site["site"], port=8151, repeats=1, pages=["", "zh/studies/nct00000001/"],
+                    queries={"en": ["umbilical"], "zh": ["间充质"]}, browser=browser)
+    study = result["pages"]["/zh/studies/nct00000001/"]
+    assert study["search_index_loaded"] is False
+    assert 0 < study["by_type_kb"]["document"] < study["transferred_kb"]
+    for lang, query in (("en", "umbilical"), ("zh", "间充质")):
+        assert result["search"][lang]["index_kb_compressed"] > 0
+        assert result["search"][lang]["query_ms"][query]["median_ms"] > 0

@@ -65,3 +65,16 @@ def test_abbreviation_expands_on_keyboard_focus(page, fixture_site):
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible", timeout=5000)
     assert "间充质干细胞" in tooltip.inner_text()
+
+
+def test_search_index_loads_only_when_search_is_used(page, fixture_site):
+    url = fixture_site["url"]
+    wanted: list[str] = []
+    page.on("request", lambda r: wanted.append(r.url) if r.url.endswith("search_index.json") else None)
+    page.goto(url + "zh/studies/nct00000001/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert wanted == [], "the search index loaded with the page"
+    links = search(page, "间充质")
+    assert wanted == [url + "zh/search/search_index.json"]
+    assert any(link.startswith(url + "zh/studies/nct00000001/") for link in links), links

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -19,18 +20,39 @@ def html(site, rel, lang):
 
 
 @pytest.mark.parametrize("rel", PAGES)
-def test_both_languages_have_the_page_with_lang_and_alternates(fixture_site, rel):
+def test_both_languages_have_the_page_with_lang_and_switch(fixture_site, rel):
     site, url = fixture_site["site"], fixture_site["url"]
     for lang, other in (("en", "zh"), ("zh", "en")):
         page = html(site, rel, lang)
         assert f'<html lang="{lang}"' in page
-        alternates = dict((h, l) for l, h in re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', page))
-        assert alternates == {"en": url + rel, "zh": url + "zh/" + rel, "x-default": url + rel}, alternates
+        # No <link rel="alternate"> in the page: Material would download a sitemap.xml beside each (404s).
+        assert '<link rel="alternate"' not in page
         # The language switcher leads to the same page in the other language.
         switch = re.search(rf'href="([^"]+)" hreflang="{other}" class="md-select__link"', page).group(1)
-        from urllib.parse import urljoin
         here = url + ("" if lang == "en" else "zh/") + rel
         assert urljoin(here, switch) == url + ("" if other == "en" else "zh/") + rel
+
+
+def test_sitemap_lists_every_page_of_both_languages_with_absolute_alternates(fixture_site):
+    site, url = fixture_site["site"], fixture_site["url"]
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    entries = {}
+    for block in re.findall(r"<url>(.*?)</url>", sitemap, re.S):
+        loc = re.search(r"<loc>([^<]+)</loc>", block).group(1)
+        entries[loc] = dict((h, l) for h, l in re.findall(r'<xhtml:link rel="alternate" hreflang="([^"]+)" href="([^"]+)"/>', block))
+    pages = {p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")}
+    for rel in PAGES:
+        for loc in (url + rel, url + "zh/" + rel):
+            assert entries[loc] == {"en": url + rel, "zh": url + "zh/" + rel, "x-default": url + rel}, loc
+    assert len(entries) == len(pages), "every built page, in both languages, is in the sitemap"
+    assert not (site / "404.html").read_text(encoding="utf-8").count('<link rel="alternate"')
+
+
+def test_no_script_holds_up_the_first_paint(fixture_site):
+    for rel in ("", "studies/", "studies/nct00000001/"):
+        for lang in ("en", "zh"):
+            tags = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html(fixture_site["site"], rel, lang))
+            assert tags and all(" defer" in tag for tag in tags), tags
 
 
 def test_record_pages_have_their_own_title(fixture_site):

@@ -6,7 +6,11 @@ Reads: the pages MkDocs renders and site/search/search_index.json. Writes: into 
    so a Chinese query would also return English pages and vice versa);
 2. Chinese sub-words in each Chinese entry (field `subwords`, indexed but not shown), so that 干细胞 or 间充质 also
    find 间充质干细胞 — Material's search matches whole jieba words and their beginnings only;
-3. absolute hreflang alternates in the page head, plus x-default (relative ones fail Lighthouse and search engines);
+3. language alternates (hreflang, plus x-default) in site/sitemap.xml only, not in the page head: for every
+   `<link rel="alternate">` in a page Material's script downloads `sitemap.xml` beside the linked address at page
+   load, which for a page-level alternate does not exist (a 404 on every page, and wasted transfer); the sitemap
+   is the other place search engines read hreflang from, and static-i18n already writes every page with its
+   alternates there (absolute addresses);
 4. a 404 page in each language (static-i18n writes a single one, in whichever language was built last).
 """
 
@@ -18,7 +22,6 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urljoin
 
 from mkdocs.plugins import event_priority
 
@@ -48,7 +51,8 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scri
 
 from scripts.hooks.common import DEFAULT, glossary_terms, language  # noqa: E402
 _CONFIG_RE = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
-_ALT_RE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
+_ALT_RE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+_SITEMAP_EN_RE = re.compile(r'([ \t]*)<xhtml:link rel="alternate" hreflang="en" href="([^"]*)"/>')
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _not_found: dict[str, str] = {}
 
@@ -80,26 +84,12 @@ def on_post_page(output: str, page, config) -> str:
 
         output = _CONFIG_RE.sub(rebase, output, count=1)
 
-    canonical = page.canonical_url or config.site_url or ""
-    default_href = None
-
-    def absolute(match: re.Match) -> str:
-        nonlocal default_href
-        href = urljoin(canonical, match.group(1))
-        if match.group(2) == DEFAULT:
-            default_href = href
-        return f'<link rel="alternate" href="{href}" hreflang="{match.group(2)}">'
-
-    output = _ALT_RE.sub(absolute, output)
-    if default_href and 'hreflang="x-default"' not in output:
-        last = list(_ALT_RE.finditer(output))[-1]
-        tag = f'\n    <link rel="alternate" href="{default_href}" hreflang="x-default">'
-        output = output[: last.end()] + tag + output[last.end():]
-    return output
+    return _ALT_RE.sub("", output)
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
     if template_name == "404.html":
+        output_content = _ALT_RE.sub("", output_content)
         _not_found[language(config)] = output_content
     return output_content
 
@@ -114,6 +104,17 @@ def on_post_build(config) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
     _split_search_index(site, config)
+    _sitemap_x_default(site / "sitemap.xml")
+
+
+def _sitemap_x_default(path: Path) -> None:
+    """Each sitemap entry's alternates get x-default (the English page) beside en and zh."""
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    if 'hreflang="x-default"' not in text:
+        path.write_text(_SITEMAP_EN_RE.sub(lambda m: m.group(0) + f'\n{m.group(1)}<xhtml:link rel="alternate" '
+                                           f'hreflang="x-default" href="{m.group(2)}"/>', text), encoding="utf-8")
 
 
 def _split_search_index(site: Path, config) -> None:
