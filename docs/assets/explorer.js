@@ -115,13 +115,15 @@
       return facetValues(row, key).map(function (v) { return (data.names[key] || {})[v] || v; }).join(", ");
     }
 
+    // Touches only what changes: on a page opened without filters or sorting it changes nothing, so the table is
+    // not laid out a second time while the page loads.
     function apply(push) {
       var shown = 0;
       rows.forEach(function (tr) {
         var ok = FACETS.every(function (f) {
           return !selects[f].value || facetValues(tr.atlas, f).indexOf(selects[f].value) !== -1;
         });
-        tr.hidden = !ok;
+        if (tr.hidden === ok) tr.hidden = !ok;
         if (ok) shown++;
       });
       var sorted = rows.slice();
@@ -133,7 +135,12 @@
           return (c || a.atlas.order - b.atlas.order) * dir;
         });
       }
-      sorted.forEach(function (tr) { body.appendChild(tr); });
+      var current = body.rows;
+      if (sorted.some(function (tr, i) { return current[i] !== tr; })) {
+        var ordered = document.createDocumentFragment();
+        sorted.forEach(function (tr) { ordered.appendChild(tr); });
+        body.appendChild(ordered);
+      }
       headers.forEach(function (th, i) {
         var key = COLUMNS[i];
         if (sortKey === key) th.setAttribute("aria-sort", "ascending");
