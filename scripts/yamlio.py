@@ -89,17 +89,18 @@ def parse(raw: bytes) -> Document:
 
 
 def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any:
-    doc.lines.setdefault(path, node.start_mark.line + 1)
-    doc.spans[path] = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column,
-                       bool(getattr(node, "flow_style", False)))
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if node.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-            raise YamlError(f"unsupported YAML tag {node.tag}", node.start_mark.line + 1, "remove the tag")
-        # An alias is the same node object met twice; refusing it also defuses "billion laughs" bombs.
-        if id(node) in seen:
-            raise YamlError("YAML anchors and aliases (&name, *name) are not allowed", node.start_mark.line + 1,
-                            "write the value out in full")
-        seen.add(id(node))
+    start, end = node.start_mark, node.end_mark
+    doc.lines.setdefault(path, start.line + 1)
+    doc.spans[path] = (start.line, start.column, end.line, end.column, bool(getattr(node, "flow_style", False)))
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if node.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        raise YamlError(f"unsupported YAML tag {node.tag}", start.line + 1, "remove the tag")
+    # An alias is the same node object met twice; refusing it also defuses "billion laughs" bombs.
+    if id(node) in seen:
+        raise YamlError("YAML anchors and aliases (&name, *name) are not allowed", start.line + 1,
+                        "write the value out in full")
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -113,23 +114,26 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any
             if key in out:
                 raise YamlError(f"duplicate key '{key}' (first at line {doc.lines[path + (key,)]})",
                                 key_node.start_mark.line + 1, "keep one of them; YAML would silently drop the first")
-            doc.lines[path + (key,)] = key_node.start_mark.line + 1
-            doc.key_columns[path + (key,)] = key_node.start_mark.column
-            out[key] = _convert(value_node, path + (key,), doc, seen)
+            here = path + (key,)
+            doc.lines[here] = key_node.start_mark.line + 1
+            doc.key_columns[here] = key_node.start_mark.column
+            out[key] = _convert(value_node, here, doc, seen)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), doc, seen) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    return [_convert(item, path + (i,), doc, seen) for i, item in enumerate(node.value)]
 
 
 _SCALARS = _Loader("")
+_STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+_OTHER_SCALARS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                  "tag:yaml.org,2002:null"}
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    if node.tag == "tag:yaml.org,2002:timestamp":
-        return node.value  # keep dates as written; the schema checks their form
-    if node.tag not in {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-                        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}:
+    if node.tag == _STR or node.tag == _TIMESTAMP:
+        # Strings are most values: their node value is the string (what PyYAML's constructor would return).
+        # Timestamps stay as written; the schema checks their form.
+        return node.value
+    if node.tag not in _OTHER_SCALARS:
         raise YamlError(f"unsupported YAML tag {node.tag}", node.start_mark.line + 1, "remove the tag")
     return _SCALARS.construct_object(node, deep=True)
 
