@@ -26,9 +26,10 @@ import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from .generate import copy_sources, generate
-from .records import load_site, stamp_of
-from .render import render_pages
+from .generate import CACHE, copy_sources, generate
+from .records import stamp_of
+from .render import GENERATED_DIRS
+from .schema import KINDS
 from .static_server import Handler
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,78 +169,39 @@ def _build(project: Path, skip_generate: bool) -> dict:
             "search_index_kb": {k: round(v / 1024) for k, v in index.items()}}
 
 
+def _clean(project: Path) -> None:
+    """Back to a fresh clone's state: no generated pages, no generation cache, no site."""
+    for rel in GENERATED_DIRS:
+        shutil.rmtree(project / "docs" / rel, ignore_errors=True)
+    shutil.rmtree(project / CACHE.parent, ignore_errors=True)
+
+
 def run(n: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
         project = _project(Path(tmp), n)
-        t0 = time.perf_counter()
-        site, errors = load_site(project / "data")
-        t1 = time.perf_counter()
-        if errors:
-            raise RuntimeError(f"synthetic data invalid: {errors[:3]}")
-        pages = render_pages(site)
-        t2 = time.perf_counter()
-        outcome = generate(project)
-        t3 = time.perf_counter()
+        outcome = generate(project)  # from a fresh state, as the build hook runs it: load, validate, render, write
+        if outcome.errors:
+            raise RuntimeError(f"synthetic data invalid: {[str(e) for e in outcome.errors[:3]]}")
+        start = time.perf_counter()
         noop = generate(project)
-        t4 = time.perf_counter()
-        records = sum(len(v) for v in site.records.values())
-        full = _build(project, skip_generate=False)
-        bare = _build(project, skip_generate=True)
-        generation = t3 - t2  # generate(): load, validate, render and write, as the build hook runs it
+        noop_s = time.perf_counter() - start
+        records = sum(len(list((project / "data" / kind).glob("*.yml"))) for kind in KINDS)
+        _clean(project)
+        full = _build(project, skip_generate=False)  # generation runs inside, from scratch
+        bare = _build(project, skip_generate=True)  # the same pages, already generated: MkDocs alone
+        t = outcome.seconds
+        generation = sum(t.values())
         return {
-            "studies": n, "records": records, "generated_files": len(pages),
-            "load_validate_s": round(t1 - t0, 3), "render_s": round(t2 - t1, 3),
-            "generate_s": round(t3 - t2, 3), "ms_per_record_load_validate": round(1000 * (t1 - t0) / records, 3),
-            "ms_per_record_render": round(1000 * (t2 - t1) / records, 3),
-            "noop_regeneration_s": round(t4 - t3, 3), "noop_files_written": len(noop.written) + len(noop.removed),
-            "first_generation_files_written": len(outcome.written),
+            "studies": n, "records": records, "generated_files": len(outcome.written),
+            "load_validate_s": round(t["load_validate"], 3), "render_s": round(t["render"], 3),
+            "write_s": round(t["write"], 3), "generate_s": round(generation, 3),
+            "ms_per_record_load_validate": round(1000 * t["load_validate"] / records, 3),
+            "ms_per_record_render": round(1000 * t["render"] / records, 3),
+            "ms_per_record_write": round(1000 * t["write"] / records, 3),
+            "noop_regeneration_s": round(noop_s, 3), "noop_files_written": len(noop.written) + len(noop.removed),
             "build": full, "build_without_generation": bare,
             "generation_share_of_build": round(generation / full["wall_s"], 3),
         }
-
-
-def edit_loop(port: int = 8765) -> dict:
-    """With the real data under `mkdocs serve`: seconds from saving a study's YAML file to the served page showing
-    the change (the live-reload path a contributor waits on)."""
-    import urllib.request
-
-    from .translations import stamp_text
-
-    with tempfile.TemporaryDirectory(prefix="atlas-serve-") as tmp:
-        project = copy_sources(Path(tmp) / "project")
-        shutil.copytree(ROOT / "data", project / "data")
-        url = f"http://127.0.0.1:{port}/studies/nct03280056/"
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                                  cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            def page() -> str:
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        return response.read().decode("utf-8")
-                except OSError:
-                    return ""
-
-            start = time.perf_counter()
-            while "NurOwn" not in page():
-                if time.perf_counter() - start > 600:
-                    raise RuntimeError("mkdocs serve did not come up")
-                time.sleep(0.25)
-            first_build = time.perf_counter() - start
-            record = project / "data" / "studies" / "nct03280056.yml"
-            marker = f"benchmark-edit-{int(time.time())}"
-            text = record.read_text(encoding="utf-8").replace("sponsor: ", f"product: {marker}\nsponsor: ", 1)
-            text = "\n".join(line for line in text.splitlines() if not line.startswith("product: NurOwn")) + "\n"
-            saved = time.perf_counter()
-            record.write_text(stamp_text(text)[0], encoding="utf-8")
-            while marker not in page():
-                if time.perf_counter() - saved > 600:
-                    raise RuntimeError("the edit never appeared")
-                time.sleep(0.1)
-            return {"serve_first_build_s": round(first_build, 1), "edit_to_reload_s": round(time.perf_counter() - saved, 1)}
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -338,13 +300,15 @@ def reader_on_real_data(port: int = 8150) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    rows = ["| studies | records | load+validate ms/rec | render ms/rec | build s | pages | ms/page | peak RSS MB | "
-            "build w/o generation s | generation share | no-op regen s (files) | site MB | search index KB en/zh |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| studies | records | load+validate ms/rec | render ms/rec | write ms/rec | build s | pages | ms/page | "
+            "peak RSS MB | build w/o generation s | generation share | no-op regen s (files) | site MB | "
+            "search index KB en/zh |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         b = r["build"]
         rows.append(f"| {r['studies']} | {r['records']} | {r['ms_per_record_load_validate']} | "
-                    f"{r['ms_per_record_render']} | {b['wall_s']} | {b['pages']} | {b['ms_per_page']} | "
+                    f"{r['ms_per_record_render']} | {r['ms_per_record_write']} | {b['wall_s']} | {b['pages']} | "
+                    f"{b['ms_per_page']} | "
                     f"{b['peak_rss_mb']} | {r['build_without_generation']['wall_s']} | "
                     f"{100 * r['generation_share_of_build']:.1f}% | {r['noop_regeneration_s']} "
                     f"({r['noop_files_written']}) | {b['site_mb']} | {b['search_index_kb']['en']}/"

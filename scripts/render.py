@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, schema
+from . import charts, evidence, forked, schema
 from .exports import export_files
 from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, texts
 
@@ -290,9 +290,9 @@ class Renderer:
         ctx.update(values)
         return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 
-    def pages(self) -> dict[str, str]:
+    def pages(self, langs: tuple[str, ...] = LANGS, downloads: bool = True) -> dict[str, str]:
         out: dict[str, str] = {}
-        for lang in LANGS:
+        for lang in langs:
             for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
                 records = self.site.kind(kind)
                 if kind == "studies":
@@ -340,7 +340,8 @@ class Renderer:
             terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
             path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
             out[path] = text
-        out.update(export_files(self.site))
+        if downloads:
+            out.update(export_files(self.site))
         return dict(sorted(out.items()))
 
     def explorer_data(self, lang: str, studies: list[Record]) -> Md:
@@ -467,6 +468,14 @@ def _study_order(rec: Record) -> tuple:
     return (-(int(rec["start"][:4]) if rec.get("start") else 0), rec.id)
 
 
-def render_pages(site: Site) -> dict[str, str]:
-    """Every generated page for both languages: {'en/studies/index.md': text, 'zh/studies/index.md': text, …}."""
-    return Renderer(site).pages()
+def render_pages(site: Site, parallel: bool = False) -> dict[str, str]:
+    """Every generated page for both languages: {'en/studies/index.md': text, 'zh/studies/index.md': text, …}.
+    parallel=True renders the Chinese pages in a forked process while this one renders the rest (same output,
+    about half the time on two cores); the caller decides when forking is safe (forked.safe_to_fork)."""
+    renderer = Renderer(site)
+    if not parallel:
+        return renderer.pages()
+    chinese = forked.start(lambda: renderer.pages(langs=("zh",), downloads=False))
+    out = renderer.pages(langs=tuple(lang for lang in LANGS if lang != "zh"))
+    out.update(chinese())
+    return dict(sorted(out.items()))

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, TODAY
+from scripts import forked
 from scripts.records import load_site
 from scripts.render import escape, render_pages
 
@@ -58,6 +59,19 @@ def _site(data_dir):
 
 def test_rendering_is_deterministic(data_dir):
     assert render_pages(_site(data_dir)) == render_pages(_site(data_dir))
+
+
+@pytest.mark.skipif(not forked.AVAILABLE, reason="os.fork does not exist on this system")
+def test_rendering_in_two_processes_gives_the_same_pages(data_dir):
+    site = _site(data_dir)
+    assert render_pages(site, parallel=True) == render_pages(site)
+
+
+@pytest.mark.skipif(not forked.AVAILABLE, reason="os.fork does not exist on this system")
+def test_an_error_in_the_forked_process_reaches_the_caller():
+    assert forked.start(lambda: {"zh/x.md": "文本"})() == {"zh/x.md": "文本"}
+    with pytest.raises(RuntimeError, match="KeyError: 'missing'"):
+        forked.start(lambda: {}["missing"])()
 
 
 def test_every_page_has_a_pair_with_the_same_anchors(data_dir):
