@@ -204,6 +204,50 @@ def run(n: int) -> dict:
         }
 
 
+def edit_loop(port: int = 8765) -> dict:
+    """With the real data under `mkdocs serve`: seconds from saving a study's YAML file to the served page showing
+    the change (the live-reload path a contributor waits on)."""
+    import urllib.request
+
+    from .translations import stamp_text
+
+    with tempfile.TemporaryDirectory(prefix="atlas-serve-") as tmp:
+        project = copy_sources(Path(tmp) / "project")
+        shutil.copytree(ROOT / "data", project / "data")
+        url = f"http://127.0.0.1:{port}/studies/nct03280056/"
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            def page() -> str:
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        return response.read().decode("utf-8")
+                except OSError:
+                    return ""
+
+            start = time.perf_counter()
+            while "NurOwn" not in page():
+                if time.perf_counter() - start > 600:
+                    raise RuntimeError("mkdocs serve did not come up")
+                time.sleep(0.25)
+            first_build = time.perf_counter() - start
+            record = project / "data" / "studies" / "nct03280056.yml"
+            marker = f"benchmark-edit-{int(time.time())}"
+            text = record.read_text(encoding="utf-8").replace("sponsor: ", f"product: {marker}\nsponsor: ", 1)
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("product: NurOwn")) + "\n"
+            saved = time.perf_counter()
+            record.write_text(stamp_text(text)[0], encoding="utf-8")
+            while marker not in page():
+                if time.perf_counter() - saved > 600:
+                    raise RuntimeError("the edit never appeared")
+                time.sleep(0.1)
+            return {"serve_first_build_s": round(first_build, 1), "edit_to_reload_s": round(time.perf_counter() - saved, 1)}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]

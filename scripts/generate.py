@@ -39,9 +39,9 @@ def generated_files(docs: Path) -> set[str]:
     """Files currently present in the generated sections, relative to docs/."""
     found = set()
     for rel in GENERATED_DIRS:
-        folder = docs / rel
-        if folder.is_dir():
-            found.update(p.relative_to(docs).as_posix() for p in folder.rglob("*") if p.is_file())
+        for folder, _, names in os.walk(docs / rel):  # scandir-based: no stat per file
+            prefix = Path(folder).relative_to(docs).as_posix()
+            found.update(f"{prefix}/{name}" for name in names)
     return found
 
 
@@ -117,23 +117,28 @@ def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = Non
     rendered = time.perf_counter()
     docs = root / "docs"
     outcome = Outcome(seconds={"load_validate": loaded - started, "render": rendered - loaded})
+    present = generated_files(docs)  # one directory walk instead of a stat per page
+    folders: set[Path] = set()
+    sizes: dict[str, int] = {}
     for rel, text in pages.items():
         target = docs / rel
         data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
+        sizes[rel] = len(data)
+        if rel in present and target.read_bytes() == data:
             outcome.unchanged += 1
             continue
         outcome.written.append(rel)
         if not check:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             target.write_bytes(data)
-    for rel in sorted(generated_files(docs) - set(pages)):
+    for rel in sorted(present - set(pages)):
         outcome.removed.append(rel)
         if not check:
             (docs / rel).unlink()
     if not check:
         (root / CACHE).parent.mkdir(exist_ok=True)
-        sizes = {rel: len(text.encode("utf-8")) for rel, text in pages.items()}
         (root / CACHE).write_text(json.dumps({"fingerprint": key, "files": sizes}), encoding="utf-8")
     outcome.seconds["write"] = time.perf_counter() - rendered
     return outcome

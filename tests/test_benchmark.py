@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.benchmark import reader, run, table
+from scripts.benchmark import edit_loop, reader, run, table
 
 pytestmark = pytest.mark.slow
 
@@ -28,3 +28,8 @@ def test_reader_measurements_on_the_fixture_site(fixture_site, browser):
     for lang, query in (("en", "umbilical"), ("zh", "间充质")):
         assert result["search"][lang]["index_kb_compressed"] > 0
         assert result["search"][lang]["query_ms"][query]["median_ms"] > 0
+
+
+def test_edit_loop_measurement_runs():
+    result = edit_loop()
+    assert result["serve_first_build_s"] > 0 and result["edit_to_reload_s"] > 0

@@ -1,0 +1,38 @@
+"""The MkDocs hooks' own logic, without a build (the build tests check their effect on whole pages)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from scripts.hooks import a11y
+
+
+def _config(tmp_path, lang: str):
+    glossary = tmp_path / "data" / "glossary"
+    glossary.mkdir(parents=True, exist_ok=True)
+    for name, abbr, en, zh in (("als", "ALS", "amyotrophic lateral sclerosis", "肌萎缩侧索硬化"),
+                               ("msc", "MSC", "mesenchymal stem cell", "间充质干细胞"),
+                               ("uc-msc", "UC-MSC", "umbilical-cord MSC", "脐带间充质干细胞")):
+        (glossary / f"{name}.yml").write_text(f"abbreviation: {abbr}\nterm:\n  en: {en}\n  zh: {zh}\n", encoding="utf-8")
+    i18n = SimpleNamespace(current_language=lang)
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"), plugins={"i18n": i18n})
+    a11y.on_config(config)
+    return config
+
+
+def test_first_use_outside_links_code_and_svg_is_marked_once(tmp_path):
+    config = _config(tmp_path, "en")
+    page = ('<h1>ALS trials</h1><p><a href="x/">MSC study</a> <code>MSC</code> ALS again, UC-MSC and MSC; '
+            'MSCs, ALSFRS</p><svg><text>ALS</text></svg><p title="ALS">MSC</p>')
+    out = a11y.on_page_content(page, None, config, None)
+    assert out == ('<h1><abbr title="amyotrophic lateral sclerosis" tabindex="0">ALS</abbr> trials</h1>'
+                   '<p><a href="x/">MSC study</a> <code>MSC</code> ALS again, '
+                   '<abbr title="umbilical-cord MSC" tabindex="0">UC-MSC</abbr> and '
+                   '<abbr title="mesenchymal stem cell" tabindex="0">MSC</abbr>; MSCs, ALSFRS</p>'
+                   '<svg><text>ALS</text></svg><p title="ALS">MSC</p>')
+
+
+def test_expansion_in_the_page_language_also_between_chinese_characters(tmp_path):
+    config = _config(tmp_path, "zh")
+    out = a11y.on_page_content("<p>采用MSC治疗</p>", None, config, None)
+    assert out == '<p>采用<abbr title="间充质干细胞（mesenchymal stem cell）" tabindex="0">MSC</abbr>治疗</p>'
