@@ -102,7 +102,9 @@ def synthesise(data: Path, n: int, seed: int = 1) -> dict[str, int]:
               "title": f"Synthetic study {i} of cell therapy in ALS", "container": "Journal of Benchmarks",
               "doi": f"10.9999/bench.{i}"})
     for i in range(counts["glossary"]):
-        write("glossary", f"term-{i}", {"term": _name(f"term {i}", f"术语 {i}"), "category": "cell",
+        # About 40 % of the real glossary's terms have an abbreviation, which every page is scanned for.
+        abbreviation = {"abbreviation": f"ABT{i}"} if i % 5 < 2 else {}
+        write("glossary", f"term-{i}", {"term": _name(f"term {i}", f"术语 {i}"), **abbreviation, "category": "cell",
               "definition": _prose(rng, 1), "zh_verified": False, "last_reviewed": today})
     for i in range(n):
         start = rng.randint(2005, 2024)
