@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build pages check test test-quick lock
+.PHONY: help serve build pages check test test-quick benchmark lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -49,6 +49,10 @@ check: $(VENV)/.deps ## validate data/ and report every problem
 test: $(VENV)/.test-deps /usr/bin/chromium node_modules/.package-lock.json ## install what is needed and run every test
 	$(PY) -m pytest -q; rc=$$?; \
 	if [ $$rc = 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; exit $$rc
+
+benchmark: $(VENV)/.test-deps /usr/bin/chromium ## measure build, generation, edit loop, page weight, search speed and Lighthouse; record them in benchmarks/ (about 20 minutes)
+	$(PY) -m scripts.benchmark --studies 100 1000 5000 --edit-loop --reader --json benchmarks/results.json
+	bash scripts/lighthouse.sh
 
 test-quick: $(VENV)/.test-deps ## the fast subset: no site build, no browser
 	$(PY) -m pytest -q -m "not slow"; rc=$$?; [ $$rc = 5 ] && exit 1; exit $$rc
