@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import json
 import os
 import platform
@@ -23,14 +22,13 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from . import static_server
 from .generate import CACHE, copy_sources, generate
 from .records import stamp_of
 from .render import GENERATED_DIRS
 from .schema import KINDS
-from .static_server import Handler
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = {"studies": "study", "cell-types": "cell-type", "routes": "route", "references": "reference",
@@ -278,7 +276,7 @@ def reader(site: Path, port: int = 8150, repeats: int = 5, pages: list[str] = RE
     from a keystroke to drawn results (median and worst over `repeats` runs of each query, index already loaded)."""
     from playwright.sync_api import sync_playwright  # a test dependency: imported only when measuring readers
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(site)))
+    server = static_server.server(site, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{port}/"
     out: dict = {"pages": {}, "search": {}}

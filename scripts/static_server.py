@@ -1,5 +1,5 @@
 """Serve a built site the way GitHub Pages does for what page speed depends on: gzip-compressed text files and
-cache validators, so local Lighthouse runs and page-weight measurements see what readers download.
+its cache header, so local Lighthouse runs and page-weight measurements see what readers download.
 
 Reads: the folder given (default site/). Writes: nothing. Usage: python -m scripts.static_server [--port 8140] [DIR]
 """
@@ -10,6 +10,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import sys
 from pathlib import Path
 
@@ -39,24 +40,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Vary", "Accept-Encoding")
         self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
         self.end_headers()
-        return _Body(body)
+        return io.BytesIO(body)
 
     def log_message(self, *args):
         pass
 
 
-class _Body:
-    """The file-like object SimpleHTTPRequestHandler copies to the socket."""
-
-    def __init__(self, data: bytes):
-        self._data = data
-
-    def read(self, size: int = -1) -> bytes:
-        data, self._data = (self._data, b"") if size < 0 else (self._data[:size], self._data[size:])
-        return data
-
-    def close(self) -> None:
-        self._data = b""
+def server(directory: str | Path, port: int) -> http.server.ThreadingHTTPServer:
+    """A server for `directory` on 127.0.0.1:`port` (0: any free port); the caller runs serve_forever()."""
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(directory)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,9 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8140)
     parser.add_argument("directory", nargs="?", default="site")
     args = parser.parse_args(argv)
-    handler = functools.partial(Handler, directory=args.directory)
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        server.serve_forever()
+    with server(args.directory, args.port) as running:
+        running.serve_forever()
     return 0
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
 import threading
 import urllib.error
 import urllib.request
-from http.server import ThreadingHTTPServer
 
-from scripts.static_server import Handler
+from scripts import static_server
 
 
 def test_text_is_sent_gzip_compressed_and_folders_redirect(tmp_path):
@@ -17,7 +15,7 @@ def test_text_is_sent_gzip_compressed_and_folders_redirect(tmp_path):
     (tmp_path / "studies").mkdir()
     (tmp_path / "studies" / "index.html").write_text(page, encoding="utf-8")
     (tmp_path / "logo.png").write_bytes(b"\x89PNG" + bytes(100))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(tmp_path)))
+    server = static_server.server(tmp_path, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
