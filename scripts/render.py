@@ -262,6 +262,7 @@ class Renderer:
             "bibtex": bibtex, "quote_url": quote, "current": current, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
+            "caveat_of": evidence.caveat,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
             "stale": lambda d: evidence.is_stale(d, site.today),
             "studies_with": self.studies_with,

@@ -179,3 +179,16 @@ def test_flow_box_text_wraps_chinese_and_english():
         "Found by other routes", "(references of papers, earlier", "curation)"]
     lines = _wrap("经其他途径发现（文献引用、既往整理）", 20)
     assert len(lines) == 2 and "".join(lines) == "经其他途径发现（文献引用、既往整理）"
+
+
+def test_every_non_randomised_result_carries_the_bias_that_could_explain_it():
+    from scripts.evidence import caveat
+    base = {"status": "completed", "record_type": "registered-trial", "results": ["publication"], "findings": {"en": "x"},
+            "design": {"allocation": "non-randomised", "comparator": "external-control"}}
+    assert caveat(base) == "external"
+    assert caveat({**base, "design": {"allocation": "non-randomised", "comparator": "standard-care"}}) == "concurrent"
+    assert caveat({**base, "design": {"allocation": "single-group", "comparator": "none"}}) == "uncontrolled"
+    assert caveat({**base, "record_type": "published-series", "design": {"allocation": "single-group",
+                                                                        "comparator": "none"}}) == "uncontrolled"
+    assert caveat({**base, "design": {"allocation": "randomised", "comparator": "placebo"}}) is None
+    assert caveat({k: v for k, v in base.items() if k != "findings"}) is None  # nothing reported, nothing to explain
