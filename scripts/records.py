@@ -302,16 +302,18 @@ def short_name(kind: str, rec: Record, lang: str) -> str:
 MIGRATE = "python -m scripts.migrate_links {file}"
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CLAUSE_END = re.compile(r"^\s*(?:[.,;:!?)\]。，；：！？）、]|$)")
+_CLAUSE_END = re.compile(r"^\s*(?:[.,;:!?)\]。，；：！？）]|$)")  # not "、": it joins names in a list
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:。！？；：(（]|\n\s*-)\s*$")
-# Words after which a bare record link names the record as part of the sentence ("registered as NCT…", "见《…》").
-_NAMING_WORDS = {"as", "is", "are", "was", "were", "see", "also", "named", "called", "record", "records", "page",
-                 "guide", "article", "and", "or", "trial", "study", "studies", "trials", "product", "term"}
-_NAMING_ZH = ("为", "见", "即", "是", "和", "与", "及", "或", "参见", "详见", "记录", "指南", "文章", "页面", "试验",
-              "研究", "产品", "称")
+# Words after which a bare record link is the sentence's own name for the record or the object of a preposition
+# ("registered as NCT…", "reported together with NCT…", "见《…》"): not a label spliced after a claim.
+NAMING_BEFORE = re.compile(r"(?:\b(?:as|is|are|was|were|see|also|named|called|records?|page|guide|article|and|or|"
+                           r"product|term|in|by|with|of|from|to|than|for|on|at|under|including|like)|为|见|即|是|和|与|"
+                           r"及|或|参见|详见|记录|指南|文章|页面|产品|称|在|由|对|从|如|例如|包括)\s*$", re.IGNORECASE)
+# Kinds whose bare link after a claim reads as a spliced label; a bare term, cell type or route is a noun.
+_POINTER_KINDS = ("study", "preclinical")
 # Words that make a citation [n] a word of the sentence ("reported by [1]", "据[1]").
 _CITATION_AS_WORD = {"by", "in", "from", "see", "of", "the", "a", "an", "per", "to", "with", "and", "or", "on", "at"}
-_CITATION_AS_WORD_ZH = ("据", "见", "经", "由", "和", "与", "及", "在", "参见", "根据", "按照", "引自")
+_CITATION_AS_WORD_ZH = re.compile(r"(?:参见|详见|根据|按照|引自|(?:^|[，。；：、\s(（])[据见经由和与及在])$")
 
 
 def _norm(words: str) -> list[str]:
@@ -321,17 +323,20 @@ def _norm(words: str) -> list[str]:
 def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]) -> Iterator[tuple[str, str]]:
     """(message, fix) for each way the links in one prose text break its sentence. `shown(kind, id, words)` gives
     the words a link prints (None for a citation or an unknown record); `labels` maps reference labels to ids."""
+    def printed(m: re.Match) -> str:  # what a link prints, as far as the sentence is concerned
+        return "" if m.group(1) == "ref" else (shown(*m.groups()) or m.group(2))
+
     for m in LINK_RE.finditer(text):
         kind, rec_id, words = m.groups()
         before, after = text[: m.start()], text[m.end():]
-        tail = LINK_RE.sub("", before).rstrip()  # the sentence's own text before the link
+        tail = LINK_RE.sub(printed, before).rstrip()  # the sentence before the link, as the reader sees it
         if kind == "ref":
             if words is not None:
                 yield (f"citation [[ref:{rec_id}|{words}]] has words; a citation prints [n], never words",
                        f"write the words in the sentence and put [[ref:{rec_id}]] after the claim it supports")
                 continue
             prev = _WORD.findall(tail[-30:])
-            zh_prev = tail.endswith(_CITATION_AS_WORD_ZH) if lang == "zh" else False
+            zh_prev = lang == "zh" and _CITATION_AS_WORD_ZH.search(tail) is not None
             if _SENTENCE_START.search(before) or zh_prev or (prev and tail.endswith(prev[-1])
                                                             and prev[-1].lower() in _CITATION_AS_WORD):
                 yield (f"citation [[ref:{rec_id}]] stands as a word of the sentence (it prints only [n])",
@@ -347,7 +352,7 @@ def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]
                    f"give the link the sentence's words ([[{kind}:{rec_id}|…]]), or add a `short` name "
                    f"(no parentheses) to the record")
         # The printed words repeat the words just before or after them.
-        head = LINK_RE.sub("", after).lstrip()
+        head = LINK_RE.sub(printed, after).lstrip()
         shown_words, prev_words, next_words = _norm(name), _norm(tail[-40:]), _norm(head[:40])
         repeated = bool(shown_words) and (
             (bool(prev_words) and prev_words[-1] == shown_words[0] and re.search(r"[A-Za-z0-9]\s*$", tail) is not None)
@@ -363,12 +368,10 @@ def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]
                    f"put the link on the words the sentence already has: …[[{kind}:{rec_id}|{name}]]… "
                    "(or run `" + MIGRATE.format(file="FILE") + "`)")
         # A bare record link after a claim reads as a spliced label ("…used SOD1-G93A rats Glial precursors…").
-        if words is None and _CLAUSE_END.match(LINK_RE.sub("", after)):
-            prev = _WORD.findall(tail[-30:])
+        after_citation = re.search(r"\[\[ref:[^\]]*\]\]\s*$", before) is not None
+        if words is None and kind in _POINTER_KINDS and (after_citation or _CLAUSE_END.match(LINK_RE.sub("", after))):
             last = tail[-1:] if tail else ""
-            named = (prev and tail.endswith(prev[-1]) and prev[-1].lower() in _NAMING_WORDS) or \
-                (lang == "zh" and tail.endswith(_NAMING_ZH))
-            if last and last not in "(（,，、;；:：" and not _SENTENCE_START.search(before) and not named:
+            if last and last not in "(（,，、;；:：" and not _SENTENCE_START.search(before) and not NAMING_BEFORE.search(tail):
                 yield (f"link {link} after the claim reads as a label spliced into the sentence ('{name}')",
                        f"put the link on the words that name the record ([[{kind}:{rec_id}|the phase 2 trial]]), "
                        "or in parentheses; `" + MIGRATE.format(file="FILE") + "` does this")
