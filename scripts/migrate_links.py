@@ -2,7 +2,7 @@
 
 Reads: data/ (the named files, or every record), schema/. Writes: the prose fields of those files, and the `stamp:`
 of a field whose translation was up to date before the rewrite (the rewrite changes both languages alike).
-Usage: python -m scripts.migrate_links [FILE ...] [--dry-run]
+Usage: python -m scripts.migrate_links [FILE ...] [--data DIR] [--dry-run]
 
 Old records printed a record's full label wherever it was linked, and put links after a claim as if they were
 citations. For each prose text this script:
@@ -19,6 +19,7 @@ Re-run it on new records written the old way; it changes nothing in text already
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import textwrap
@@ -232,7 +233,10 @@ def write_values(raw: str, edits: dict[tuple, str]) -> str:
         block = lines[start_line][start_col:start_col + 1] in ">|" or start_line != end_line
         if start_line != end_line and not lines[end_line][:end_col].strip():
             end_line, end_col = end_line - 1, len(lines[end_line - 1].rstrip("\n"))
-        scalar = _emit(new, doc.key_columns[vpath] + 2, block)
+        if doc.spans[vpath[:-1]][4]:  # inside {en: …, zh: …}: only a quoted scalar is safe among the commas
+            scalar = json.dumps(new, ensure_ascii=False)
+        else:
+            scalar = _emit(new, doc.key_columns[vpath] + 2, block)
         keep = lines[end_line][end_col:]
         lines[start_line:end_line + 1] = [lines[start_line][:start_col] + scalar + (keep if keep.strip() else "\n")]
     text = "".join(lines)
@@ -254,10 +258,11 @@ def _at(data, fpath: tuple):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.migrate_links", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="record files (default: every file under data/)")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder the links point into")
     parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     args = parser.parse_args(argv)
-    site, _ = load_site(ROOT / "data")
-    files = args.files or sorted(p for kind in LINK_KINDS.values() for p in (ROOT / "data" / kind).glob("*.yml"))
+    site, _ = load_site(args.data.resolve())
+    files = args.files or sorted(p for kind in LINK_KINDS.values() for p in (args.data / kind).glob("*.yml"))
     total = 0
     for path in files:
         text, changed = migrate_file(path, site)
