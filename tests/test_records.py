@@ -63,7 +63,7 @@ def test_fixture_data_is_valid(data_dir):
      "data/studies/nct00000001.yml:@@summary:@@: design.summary: numbers differ between languages; only in en: 6; only in zh: 12"),
     ("  zh: 同行评议论文", "  zh: 间质干细胞同行评议论文",
      "findings.zh: uses '间质干细胞', which the glossary marks to avoid (fix: write '间充质干细胞'"),
-    ("  zh: 同行评议论文 [[ref:test-2022-trial]]", "  zh: 同行评议论文 [[ref:test-2023-trial]]",
+    ("  zh: 同行评议论文[[ref:test-2022-trial]]", "  zh: 同行评议论文[[ref:test-2023-trial]]",
      "findings.zh: link [[ref:test-2023-trial]] points to no record in data/references/"),
 ])
 def test_each_error_names_file_line_field_and_fix(data_dir, old, new, expected):
