@@ -186,3 +186,51 @@ def test_real_data_is_valid():
     from conftest import ROOT
     _, errors = load_site(ROOT / "data")
     assert not errors, "\n".join(str(e) for e in errors[:50])
+
+
+EXCLUDED = "excluded/nct00000077.yml"
+SEARCH = "searches/2026-11-20-pubmed.yml"
+
+
+def test_excluded_record_needs_a_reason(data_dir):
+    edit(data_dir / EXCLUDED, "reason: not-found\n", "")
+    found = errors_for(data_dir)
+    assert any(e.startswith("data/excluded/nct00000077.yml") and "reason: is required but missing" in e
+               for e in found), found
+
+
+def test_registry_id_cannot_be_both_included_and_excluded(data_dir):
+    edit(data_dir / EXCLUDED, "registry_ids: [NCT00000077]", "registry_ids: [NCT00000001]")
+    (data_dir / EXCLUDED).rename(data_dir / "excluded" / "nct00000001.yml")
+    found = errors_for(data_dir)
+    assert any("data/excluded/nct00000001.yml:6: registry_ids[0]: NCT00000001 is also a study record "
+               "(data/studies/nct00000001.yml)" in e for e in found), found
+
+
+def test_duplicate_reason_needs_the_study_it_duplicates(data_dir):
+    edit(data_dir / EXCLUDED, "reason: not-found", "reason: duplicate")
+    found = errors_for(data_dir)
+    assert any("duplicate_of: a duplicate names the study record it duplicates" in e for e in found), found
+    edit(data_dir / EXCLUDED, "reason: duplicate", "reason: duplicate\nduplicate_of: nct00000099")
+    found = errors_for(data_dir)
+    assert any("duplicate_of: 'nct00000099' is not a record in data/studies/" in e for e in found), found
+
+
+def test_search_counts_must_add_up(data_dir):
+    edit(data_dir / SEARCH, "not-a-study: 5", "not-a-study: 4")
+    found = errors_for(data_dir)
+    assert any("data/searches/2026-11-20-pubmed.yml:9: queries[0]: found (8) minus duplicates (0) is 8, but included"
+               " + assessed_excluded + excluded add up to 7" in e for e in found), found
+
+
+def test_a_study_is_found_first_by_one_query_only(data_dir):
+    edit(data_dir / SEARCH, "included: []", "included: [nct00000001]")
+    edit(data_dir / SEARCH, "not-a-study: 2", "not-a-study: 1")
+    found = errors_for(data_dir)
+    assert any("queries[1].included[0]: nct00000001 was already found by" in e for e in found), found
+
+
+def test_search_screening_reasons_are_closed(data_dir):
+    edit(data_dir / SEARCH, "not-als: 1", "not-relevant: 1")
+    found = errors_for(data_dir)
+    assert any("queries[0].excluded.not-relevant: is not a valid key name" in e for e in found), found
