@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, yamlio
+from . import schema, sources, yamlio
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANGS = ("en", "zh")
@@ -390,6 +390,14 @@ def _check_studies(site: Site) -> Iterator[Error]:
         if rec.get("treated") is not None and rec.get("enrolled") is not None and rec["treated"] > rec["enrolled"]:
             yield Error(rec.path, f"treated ({rec['treated']}) is more than enrolled ({rec['enrolled']})",
                         "check both counts against the source", "treated", rec.doc.line_of(("treated",)))
+        noted = {u["field"].split(".")[0].split("[")[0] for u in rec.get("uncertain", [])}
+        for i, event in enumerate(rec.get("regulatory", [])):
+            if sources.grade_url(event["source"]) == "secondary" and "regulatory" not in noted:
+                yield Error(rec.path, "this regulatory event rests on a secondary source (news, company statement or "
+                            "copy) and no uncertain note says so",
+                            "cite the regulator's own notice or label, or add an `uncertain` entry with "
+                            "`field: regulatory` saying that the regulator's own document was not found",
+                            field_name(("regulatory", i, "source")), rec.doc.line_of(("regulatory", i, "source")))
         if rec.get("findings") and not rec["results"]:
             yield Error(rec.path, "has findings but `results` lists no place where results were reported",
                         "list where they were reported (publication, registry, press-release, conference)", "results",

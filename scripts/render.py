@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, prisma, schema
+from . import charts, evidence, forked, prisma, schema, sources
 from .exports import export_files
 from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, texts
 
@@ -263,6 +263,7 @@ class Renderer:
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
             "caveat_of": evidence.caveat,
+            "grade_url": sources.grade_url, "grade_ref": sources.grade_reference,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
             "stale": lambda d: evidence.is_stale(d, site.today),
             "studies_with": self.studies_with,

@@ -234,3 +234,34 @@ def test_search_screening_reasons_are_closed(data_dir):
     edit(data_dir / SEARCH, "not-als: 1", "not-relevant: 1")
     found = errors_for(data_dir)
     assert any("queries[0].excluded.not-relevant: is not a valid key name" in e for e in found), found
+
+
+def test_sources_are_graded_the_same_way_everywhere():
+    from scripts.sources import grade_reference, grade_url
+    for url in ("https://clinicaltrials.gov/study/NCT01051882", "https://pubmed.ncbi.nlm.nih.gov/26751635/",
+                "https://www.fda.gov/media/1/download", "https://en.irct.ir/trial/48162",
+                "https://trialsearch.who.int/Trial2.aspx?TrialID=ChiCTR2000000000",
+                "https://apps.who.int/trialsearch/Trial2.aspx?TrialID=X", "https://www.nmpa.gov.cn/yaopin/x.html"):
+        assert grade_url(url) == "primary", url
+    for url in ("https://trial.medpath.com/clinical-trial/x", "https://wxredian.com/art?id=1",
+                "https://apps.who.int/iris/handle/1", "https://fda.gov.example.com/x", "http://47.251.13.51:8081/1",
+                "https://notfda.gov/x"):
+        assert grade_url(url) == "secondary", url
+    assert grade_reference({"type": "journal-article"}) == "primary"
+    assert grade_reference({"type": "press-release"}) == "secondary"
+    assert grade_reference({"type": "web-page"}) == "secondary"
+
+
+def test_a_regulatory_event_on_a_secondary_source_needs_an_uncertain_note(data_dir):
+    path = data_dir / STUDY
+    text = path.read_text(encoding="utf-8")
+    event = ("regulatory:\n  - date: 2020-01\n    agency: FDA\n    event:\n      en: Orphan designation, according to the"
+             " company.\n      zh: 据公司称获孤儿药资格。\n    source: https://news.example.com/orphan\n")
+    path.write_text(text.replace("sources:\n", event + "sources:\n", 1), encoding="utf-8")
+    from scripts.translations import main as translations
+    translations(["stamp", str(path)])
+    found = errors_for(data_dir)
+    assert any("regulatory[0].source: this regulatory event rests on a secondary source" in e for e in found), found
+    path.write_text(path.read_text(encoding="utf-8").replace("source: https://news.example.com/orphan",
+                                                             "source: https://www.fda.gov/orphan"), encoding="utf-8")
+    assert not any("secondary source" in e for e in errors_for(data_dir))
