@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     registry_id = args.id if REGISTRY.fullmatch(args.id) else None
     rec_id = registry_slug(registry_id) if registry_id else args.id
-    if not ID_RE.match(rec_id):
+    if not ID_RE.fullmatch(rec_id):
         print(f"'{args.id}' is neither a registry ID nor a valid id (lower-case letters, digits, hyphens)",
               file=sys.stderr)
         return 1

@@ -17,13 +17,12 @@ from typing import Any, Iterator
 
 from . import schema, yamlio
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: `$` would accept a final newline
 LANGS = ("en", "zh")
 # Inline links inside prose: [[study:nct01051882]], [[ref:berry-2019-nurown]], [[cell:msc-ntf]], [[route:intrathecal]].
 LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s]*)\]\]")
 LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary",
               "preclinical": "preclinical", "article": "articles"}
-PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 TODO_MARK = re.compile(r"^\s*[^#\s].*#\s*TODO\b")  # a value followed by a "# TODO" comment (scripts/new.py)
 DEFAULT_SETTINGS = {"site_url": "http://127.0.0.1:8000/",
                     "repository": "https://github.com/als-atlas/als-stem-cell-atlas"}
@@ -38,9 +37,10 @@ class Error:
     fix: str = ""
     field: str = ""
     line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
+        where = self.file + (f":{self.line}" if self.line else "") + (f":{self.column}" if self.line and self.column else "")
         what = (f"{self.field}: " if self.field else "") + self.message
         return f"{where}: {what}" + (f" (fix: {self.fix})" if self.fix else "")
 
@@ -87,6 +87,11 @@ def field_name(path: tuple) -> str:
     return out
 
 
+def yaml_errors(rel: str, exc: yamlio.YamlError) -> list[Error]:
+    """Every problem a YamlError carries, as Errors of file `rel`."""
+    return [Error(rel, p.message, p.fix, field_name(p.path) if p.path else "", p.line, p.column) for p in exc.problems]
+
+
 def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[Error]]:
     """Load and check the whole data set; return the site and every error found."""
     today = today or dt.date.today()
@@ -102,7 +107,7 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
             rec = _load_record(kind, schema_name, path, rel, today, errors)
             if rec is not None:
                 records[kind][rec.id] = rec
-            elif ID_RE.match(path.stem):
+            elif ID_RE.fullmatch(path.stem):
                 invalid[kind].add(path.stem)
 
     strings = _load_strings(data_dir, root, today, errors)
@@ -119,14 +124,14 @@ def _load_record(kind: str, schema_name: str, path: Path, rel: str, today: dt.da
     if path.suffix != ".yml":
         errors.append(Error(rel, "is not a .yml file", f"rename it to {path.stem}.yml or remove it"))
         return None
-    if not ID_RE.match(path.stem):
+    if not ID_RE.fullmatch(path.stem):
         errors.append(Error(rel, f"file name '{path.stem}' is not a valid id",
                             "use lower-case letters, digits and single hyphens, e.g. nct01051882.yml"))
         return None
     try:
         doc = yamlio.read(path)
     except yamlio.YamlError as exc:
-        errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+        errors.extend(yaml_errors(rel, exc))
         return None
     problems = schema.validate(doc.data, schema_name, today)
     for p in problems:
@@ -151,24 +156,13 @@ def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error
         try:
             doc = yamlio.read(path)
         except yamlio.YamlError as exc:
-            errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+            errors.extend(yaml_errors(rel, exc))
             continue
         problems = schema.validate(doc.data, schema.STRINGS_SCHEMA, today)
         for p in problems:
             errors.append(Error(rel, p.message, p.fix, field_name(p.path), doc.line_of(p.path)))
         if not problems:
             strings[lang] = doc.data
-    if len(strings) == 2:
-        en, zh = strings["en"], strings["zh"]
-        for key in sorted(set(en) ^ set(zh)):
-            missing = "zh" if key in en else "en"
-            errors.append(Error(f"data/strings/{missing}.yml", f"key '{key}' is missing (present in the other language)",
-                                f"add `{key}:` to data/strings/{missing}.yml"))
-        for key in sorted(set(en) & set(zh)):
-            a, b = set(PLACEHOLDER_RE.findall(en[key])), set(PLACEHOLDER_RE.findall(zh[key]))
-            if a != b:
-                errors.append(Error("data/strings/zh.yml", f"placeholders differ from English: {sorted(a)} vs {sorted(b)}",
-                                    "use the same {placeholders} in both languages", key))
     return strings
 
 
