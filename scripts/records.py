@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -197,6 +198,23 @@ def _values_at(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tu
         yield from _values_at(data[head], rest, path + (head,))
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_FIXED_ANCHOR = re.compile(r"\{ #([a-z0-9-]+) \}")
+# The page template where each kind's ids become anchors (its record pages; one index page for references, glossary).
+ANCHOR_TEMPLATES = {"studies": "study.md.j2", "cell-types": "cell-type.md.j2", "routes": "route.md.j2",
+                    "preclinical": "preclinical.md.j2", "articles": "article.md.j2",
+                    "references": "references.md.j2", "glossary": "glossary.md.j2"}
+
+
+@lru_cache(maxsize=None)
+def template_anchors(template: str) -> frozenset[str]:
+    """The fixed heading anchors a page template writes (`{ #design }`, `{ #references }` …), its shared macros'
+    included. Records and article sections lend their ids to anchors on those pages, so an id equal to one of these
+    would give a page two elements with one id (the second unreachable by link)."""
+    return frozenset(m for name in (template, "_macros.md.j2")
+                     for m in _FIXED_ANCHOR.findall((TEMPLATES / name).read_text(encoding="utf-8")))
+
+
 TEXT_KEYS = {"en", "zh", "source", "stamp", "pending"}
 TITLE_FIELDS = {"title", "name", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
 
@@ -325,13 +343,25 @@ def _cross_check(site: Site) -> Iterator[Error]:
                     yield Error(rec.path, f"change dated {change['date']} is after last_reviewed {rec['last_reviewed']}",
                                 "a change is a review: set last_reviewed to the date of the latest change",
                                 field_name(("changes", i, "date")), rec.doc.line_of(("changes", i, "date")))
+    for kind in site.records:
+        reserved = template_anchors(ANCHOR_TEMPLATES[kind])
+        for rec in site.kind(kind):
+            if rec.id in reserved:
+                yield Error(rec.path, f"the id '{rec.id}' is also a heading anchor the pages use (#{rec.id})",
+                            "choose another file name (id), e.g. with a year or a qualifier")
+    reserved = template_anchors(ANCHOR_TEMPLATES["articles"])
     for rec in site.kind("articles"):
-        seen: set[str] = set()
+        seen: set[str] = {rec.id}
         for i, section in enumerate(rec["sections"]):
-            if section["id"] in seen:
-                yield Error(rec.path, f"section id '{section['id']}' is used twice", "give each section its own id",
-                            field_name(("sections", i, "id")), rec.doc.line_of(("sections", i, "id")))
-            seen.add(section["id"])
+            sid, where = section["id"], ("sections", i, "id")
+            if sid in seen:
+                yield Error(rec.path, f"section id '{sid}' is used twice on the page"
+                            + (" (it is the article's own id)" if sid == rec.id else ""),
+                            "give each section its own id", field_name(where), rec.doc.line_of(where))
+            elif sid in reserved:
+                yield Error(rec.path, f"section id '{sid}' is also a heading anchor the page uses (#{sid})",
+                            "choose another section id", field_name(where), rec.doc.line_of(where))
+            seen.add(sid)
     yield from _check_unique(site, "references", ("pmid", "doi"))
 
 

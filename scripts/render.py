@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from . import charts, evidence, forked, schema
 from .exports import export_files
-from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, texts
+from .records import ID_RE, LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, template_anchors, texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -122,7 +122,7 @@ class Renderer:
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
-    def context(self, lang: str, current: str, source: str) -> dict:
+    def context(self, lang: str, current: str, source: str, template: str) -> dict:
         site, strings = self.site, self.site.strings[lang]
 
         parsed = self.parsed_strings(lang)
@@ -149,9 +149,7 @@ class Renderer:
             return Md(f'<a href="{up}{html.escape(path, quote=True)}">{_finalize(label)}</a>')
 
         def ext(label: Any, url: str) -> Md:
-            # URLs passed the schema's http(s) pattern; parentheses and spaces are percent-encoded for Markdown.
-            safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
-            return Md(f"[{_finalize(label)}](<{safe}>)")
+            return Md(f"[{_finalize(label)}](<{url_for_markdown(url)}>)")
 
         def record_label(kind: str, rec: Record) -> str:
             if kind == "studies":
@@ -236,17 +234,20 @@ class Renderer:
             return Md(f'<a href="{"../" * depth}{"" if other == "en" else other + "/"}{rel}" '
                       f'hreflang="{other}">{_finalize(label)}</a>')
 
+        anchors: set[str] = set()
+
         def anchor(rec_id: str) -> Md:
-            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes.
-            assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
+            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes; the
+            # validator keeps them apart from each other and from the templates' own anchors (records.py), and this
+            # refuses to write one id twice on a page should anything get past it.
+            if not ID_RE.fullmatch(rec_id) or rec_id in anchors or rec_id in template_anchors(template):
+                raise ValueError(f"anchor #{rec_id} is not a valid id or is already used on {lang}/{current}")
+            anchors.add(rec_id)
             return Md(rec_id)
 
         def front_matter(title: str, description: str) -> Md:
             # The title is given here because MkDocs takes it from the H1 only when the H1 is the very first element.
-            # JSON strings are valid YAML scalars, so any text is safe in front matter this way.
-            def scalar(text: str) -> str:
-                return json.dumps(" ".join(str(text).split()), ensure_ascii=False)
-            return Md(f"---\ntitle: {scalar(title)}\ndescription: {scalar(description)}\n---")
+            return Md(f"---\ntitle: {yaml_scalar(title)}\ndescription: {yaml_scalar(description)}\n---")
 
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
@@ -286,7 +287,7 @@ class Renderer:
     # --- pages ------------------------------------------------------------------------------------------------------
 
     def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
-        ctx = self.context(lang, path, source)
+        ctx = self.context(lang, path, source, template)
         ctx.update(values)
         return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 
@@ -346,7 +347,7 @@ class Renderer:
 
     def explorer_data(self, lang: str, studies: list[Record]) -> Md:
         """The studies table's facets as JSON for docs/assets/explorer.js, rows in table order, labels in `lang`.
-        Embedded in the page (no extra request); `</` is escaped so no value can close the script element."""
+        Embedded in the page (no extra request), written by `script_json`, so that no value can end the element."""
         strings, site = self.site.strings[lang], self.site
         rows = [{"id": s.id, "cell": s["cell_types"], "origin": s["cell_origin"], "route": s["routes"] or ["none"],
                  "phase": s["phase"], "label": evidence.evidence_label(s.data), "status": s["status"],
@@ -367,8 +368,8 @@ class Renderer:
             "year": {str(y): str(y) for y in used("year")},
         }
         ui = {key[len("explorer."):]: value for key, value in strings.items() if key.startswith("explorer.")}
-        data = json.dumps({"rows": rows, "names": names, "ui": ui}, ensure_ascii=False, separators=(",", ":"))
-        return Md('<script type="application/json" id="atlas-studies">' + data.replace("</", "<\\/") + "</script>")
+        return Md('<script type="application/json" id="atlas-studies">'
+                  + script_json({"rows": rows, "names": names, "ui": ui}) + "</script>")
 
     def chart_context(self, lang: str) -> dict:
         """Numbers and SVG for the charts page in one language."""
@@ -455,6 +456,41 @@ class Renderer:
             kinds.append({"kind": kind, "schema": schema_name, "count": len(self.site.records[kind]),
                           "title": spec["title"], "fields": fields})
         return kinds
+
+
+def yaml_scalar(text: str) -> str:
+    """Text (whitespace folded) as a YAML double-quoted scalar of printable ASCII only, every other character
+    escaped: it parses back to the same text whatever the text holds (a JSON string would carry U+007F, U+0085 or
+    U+FFFE raw, which YAML refuses; MkDocs would then show the whole front matter as page text)."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        cp = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= cp < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}")
+    return '"' + "".join(out) + '"'
+
+
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(value: Any) -> str:
+    """JSON to embed in a <script> element: `<`, `>` and `&` escaped (nothing can close the element or open
+    `<!--`, which makes the HTML parser read the rest of the page as script), and U+2028/U+2029 (line breaks inside
+    a JavaScript string in older engines). The same value once parsed."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
+
+
+def url_for_markdown(url: str) -> str:
+    """An address made inert inside a Markdown link destination `<…>`, a table cell and an HTML attribute: every
+    character outside the URL syntax's unreserved and delimiter sets, and `( ) < > | \\ " ' `` ` * [ ] { }`
+    and spaces, percent-encoded (existing %xx kept). The schema already refuses most of these; this does not rely
+    on it."""
+    return quote(url, safe="/:?#@!$&+,;=%~-.")
 
 
 def bibtex(value: str) -> str:
