@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, yamlio
+from . import numerals, schema, yamlio
 
 ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: `$` would accept a final newline
 LANGS = ("en", "zh")
@@ -265,23 +265,6 @@ def registry_slug(registry_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", registry_id.lower()).strip("-")
 
 
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_EN_DAY = re.compile(rf"\b({_MONTHS}) \d{{1,2}}\b|\b\d{{1,2}} ({_MONTHS})")
-_ZH_MONTH_DAY = re.compile(r"\d{1,2}(?=\s*[月日号])")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def numbers_in(text: str, lang: str) -> Counter:
-    """The numbers a prose text states, ignoring month and day numbers (written differently per language)."""
-    text = LINK_RE.sub(" ", text)  # ids inside [[links]] are checked as links, not as numbers
-    # Month names exist only in English, so day and month numbers are dropped: "March 5, 2019" ~ "2019 年 3 月 5 日".
-    if lang == "en":
-        text = _EN_DAY.sub(lambda m: m.group(1) or m.group(2), text)
-    else:
-        text = _ZH_MONTH_DAY.sub(" ", text)
-    return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
-
-
 def _cross_check(site: Site) -> Iterator[Error]:
     avoid = {
         bad: term for term in site.kind("glossary") for bad in term.get("zh_avoid", [])
@@ -310,15 +293,13 @@ def _cross_check(site: Site) -> Iterator[Error]:
                             yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
                                         _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
                 yield from _check_translation(rec, path, text, line)
-                en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")
-                if set(en_n) != set(zh_n) and not text.get("pending"):
-                    only_en = sorted(set(en_n) - set(zh_n))
-                    only_zh = sorted(set(zh_n) - set(en_n))
+                only_en, only_zh = numerals.differences(text["en"], text["zh"])
+                if (only_en or only_zh) and not text.get("pending"):
                     yield Error(rec.path, "numbers differ between languages"
                                 + (f"; only in en: {', '.join(only_en)}" if only_en else "")
                                 + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
-                                "write the same numbers, IDs, doses and dates in both languages (digits in both)",
-                                field_name(path), line)
+                                "write the same numbers, IDs, doses and dates in both languages (in digits or in "
+                                "words; dates in either language's form)", field_name(path), line)
                 for bad, term in avoid.items():
                     if bad in text["zh"]:
                         yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
