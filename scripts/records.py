@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import numerals, schema, yamlio
+from . import numerals, schema, sources, yamlio
 
 ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: `$` would accept a final newline
 LANGS = ("en", "zh")
@@ -306,6 +306,8 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                     f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
                                     field_name(path + ("zh",)), line)
     yield from _check_studies(site)
+    yield from _check_excluded(site)
+    yield from _check_searches(site)
     for kind in site.records:
         for rec in site.kind(kind):
             for path, value in _strings_in(rec.data):
@@ -393,10 +395,67 @@ def _check_studies(site: Site) -> Iterator[Error]:
         if rec.get("treated") is not None and rec.get("enrolled") is not None and rec["treated"] > rec["enrolled"]:
             yield Error(rec.path, f"treated ({rec['treated']}) is more than enrolled ({rec['enrolled']})",
                         "check both counts against the source", "treated", rec.doc.line_of(("treated",)))
+        noted = {u["field"].split(".")[0].split("[")[0] for u in rec.get("uncertain", [])}
+        for i, event in enumerate(rec.get("regulatory", [])):
+            if sources.grade_url(event["source"]) == "secondary" and "regulatory" not in noted:
+                yield Error(rec.path, "this regulatory event rests on a secondary source (news, company statement or "
+                            "copy) and no uncertain note says so",
+                            "cite the regulator's own notice or label, or add an `uncertain` entry with "
+                            "`field: regulatory` saying that the regulator's own document was not found",
+                            field_name(("regulatory", i, "source")), rec.doc.line_of(("regulatory", i, "source")))
         if rec.get("findings") and not rec["results"]:
             yield Error(rec.path, "has findings but `results` lists no place where results were reported",
                         "list where they were reported (publication, registry, press-release, conference)", "results",
                         rec.doc.line_of(("results",)))
+
+
+def _check_excluded(site: Site) -> Iterator[Error]:
+    studied = {rid: rec.path for rec in site.kind("studies") for rid in rec["registry_ids"]}
+    seen: dict[str, str] = {}
+    for rec in site.kind("excluded"):
+        ids = rec["registry_ids"]
+        if ids and rec.id != registry_slug(ids[0]):
+            yield Error(rec.path, f"file name does not match the primary registry ID {ids[0]}",
+                        f"rename the file to {registry_slug(ids[0])}.yml, or list the matching ID first",
+                        "registry_ids", rec.doc.line_of(("registry_ids",)))
+        for i, rid in enumerate(ids):
+            where = field_name(("registry_ids", i)), rec.doc.line_of(("registry_ids", i))
+            if rid in studied:
+                yield Error(rec.path, f"{rid} is also a study record ({studied[rid]})",
+                            "a study is either included or excluded: delete this file, or remove the ID from the "
+                            "study record", *where)
+            elif rid in seen:
+                yield Error(rec.path, f"{rid} is already excluded by {seen[rid]}", "keep one excluded record per study",
+                            *where)
+            seen.setdefault(rid, rec.path)
+        if (rec["reason"] == "duplicate") != ("duplicate_of" in rec.data):
+            field = "duplicate_of" if rec["reason"] == "duplicate" else "reason"
+            yield Error(rec.path, "a duplicate names the study record it duplicates, and only a duplicate does",
+                        "with `reason: duplicate` add `duplicate_of: <study id>`; otherwise remove `duplicate_of`",
+                        field, rec.doc.line_of((field,)))
+
+
+def _check_searches(site: Site) -> Iterator[Error]:
+    """Each query's counts add up, and each study or excluded lead is counted as found by one query only."""
+    first: dict[tuple[str, str], str] = {}
+    for log in sorted(site.kind("searches"), key=lambda r: (r["date"], r.id)):
+        for i, query in enumerate(log["queries"]):
+            path = ("queries", i)
+            screened = query["found"] - query["duplicates"]
+            accounted = len(query["included"]) + len(query["assessed_excluded"]) + sum(query["excluded"].values())
+            if screened != accounted:
+                yield Error(log.path, f"found ({query['found']}) minus duplicates ({query['duplicates']}) is {screened},"
+                            f" but included + assessed_excluded + excluded add up to {accounted}",
+                            "every result is a duplicate, included, assessed and excluded, or screened out by a reason: "
+                            "correct the counts", field_name(path), log.doc.line_of(path))
+            for key, kind in (("included", "studies"), ("assessed_excluded", "excluded")):
+                for j, rec_id in enumerate(query[key]):
+                    here = f"{log.path} {field_name(path + (key, j))}"
+                    if (kind, rec_id) in first:
+                        yield Error(log.path, f"{rec_id} was already found by {first[kind, rec_id]}",
+                                    "count a result found again under `duplicates`, not a second time here",
+                                    field_name(path + (key, j)), log.doc.line_of(path + (key, j)))
+                    first.setdefault((kind, rec_id), here)
 
 
 def _check_unique(site: Site, kind: str, fields: tuple) -> Iterator[Error]:

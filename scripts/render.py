@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, schema
+from . import charts, evidence, forked, prisma, schema, sources
 from .exports import export_files
 from .records import ID_RE, LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, template_anchors, texts
 
@@ -34,7 +34,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_SECTIONS = ("studies", "cell-types", "routes", "preclinical", "evidence", "science", "patients",
                       "references", "glossary", "data")
 # Every folder under docs/ that the generator owns wholesale (also listed in .gitignore).
-GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads",)
+# snippets/<lang>/: fragments the hand-written home and About pages include (pymdownx.snippets), e.g. the search flow.
+GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads", "snippets")
 ARTICLE_SECTIONS = ("evidence", "science", "patients")
 MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
 
@@ -140,6 +141,10 @@ class Renderer:
 
         def link(label: Any, kind: str, rec_id: str | None = None) -> Md:
             return Md(f"[{_finalize(label)}]({relative(page_path(site, kind, rec_id), current)})")
+
+        def doc_link(label: Any, target: str) -> Md:
+            """A link to any page by its path under docs/<lang>/ (hand-written ones too), with an optional #anchor."""
+            return Md(f"[{_finalize(label)}]({relative(target, current)})")
 
         def site_file(label: Any, path: str) -> Md:
             """A link to a file at the site root (downloads, feeds). Raw HTML, because MkDocs builds each language
@@ -250,7 +255,7 @@ class Renderer:
             return Md(f"---\ntitle: {yaml_scalar(title)}\ndescription: {yaml_scalar(description)}\n---")
 
         return {
-            "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
+            "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose, "doc_link": doc_link,
             "prose_inline": prose_inline, "plain": plain,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
             "site_file": site_file, "url_of": url_of, "pending_here": pending_here,
@@ -258,6 +263,8 @@ class Renderer:
             "bibtex": bibtex, "quote_url": quote, "current": current, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
+            "caveat_of": evidence.caveat,
+            "grade_url": sources.grade_url, "grade_ref": sources.grade_reference,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
             "stale": lambda d: evidence.is_stale(d, site.today),
             "studies_with": self.studies_with,
@@ -300,7 +307,9 @@ class Renderer:
                     records = sorted(records, key=_study_order)
                 else:
                     records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
-                extra = {"explorer": self.explorer_data(lang, records)} if kind == "studies" else {}
+                extra = {"explorer": self.explorer_data(lang, records),
+                         "counts": self.counts(lang, page_path(self.site, kind), prisma.flow(self.site))
+                         } if kind == "studies" else {}
                 path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
                                         records=records, **extra)
                 out[path] = text
@@ -332,6 +341,20 @@ class Renderer:
             path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
                                     **self.chart_context(lang))
             out[path] = text
+            path, text = self._page("excluded.md.j2", lang, "studies/excluded.md", "data/excluded/",
+                                    records=self.site.kind("excluded"))
+            out[path] = text
+            logs = sorted(self.site.kind("searches"), key=lambda r: (r["date"], r.id))
+            path, text = self._page("search-log.md.j2", lang, "studies/search.md", "data/searches/", logs=logs)
+            out[path] = text
+            flow = prisma.flow(self.site)
+            # The snippets are rendered as if they were the pages that include them, so their links resolve there.
+            _, text = self._page("snippet-flow.md.j2", lang, "about.md", "data/searches/, data/excluded/ and "
+                                 "data/studies/", flow=flow, **self.flow_context(lang, flow))
+            out[f"snippets/{lang}/search-flow.md"] = text
+            _, text = self._page("snippet-counts.md.j2", lang, "index.md", "data/studies/ and data/searches/",
+                                 counts=self.counts(lang, "index.md", flow))
+            out[f"snippets/{lang}/counts.md"] = text
             changes = self.changes(lang)
             path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
             out[path] = text
@@ -370,6 +393,60 @@ class Renderer:
         ui = {key[len("explorer."):]: value for key, value in strings.items() if key.startswith("explorer.")}
         return Md('<script type="application/json" id="atlas-studies">'
                   + script_json({"rows": rows, "names": names, "ui": ui}) + "</script>")
+
+    def counts(self, lang: str, current: str, flow: prisma.Flow) -> Md:
+        """The sentence the home page and the studies table give: how many studies, how many registered, when the
+        search was last run (with a link to the flow on the About page)."""
+        ctx = self.context(lang, current, "")
+        return ctx["t"]("counts.studies", total=flow.total, cell=flow.cell_based, registered=flow.registered,
+                        drugs=flow.drug_discovery, date=flow.last_search or "—",
+                        how=ctx["doc_link"](ctx["t"]("counts.how"), "about.md#how-the-studies-were-found"))
+
+    def flow_context(self, lang: str, flow: prisma.Flow) -> dict:
+        """The flow diagram's boxes and its table, in one language."""
+        t = self.site.strings[lang]
+
+        def fill(key: str, **values: Any) -> str:
+            return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), t[key])
+
+        def reasons(counter: Counter, order: tuple) -> list[str]:
+            return [fill("flow.reason_n", reason=t[f"reason.{r}"], n=counter[r]) for r in order if counter[r]]
+
+        n = lambda value: fill("flow.n", n=value)  # noqa: E731
+        other = flow.other_included + sum(flow.other_excluded.values())
+        boxes = {
+            "identified": [t["flow.identified"], n(flow.identified),
+                           fill("flow.queries", queries=flow.queries, sources=flow.sources)],
+            "duplicates": [t["flow.duplicates"], n(flow.duplicates)],
+            "screened": [t["flow.screened"], n(flow.screened)],
+            "screened_out": [t["flow.screened_out"], n(sum(flow.screened_out.values()))]
+            + reasons(flow.screened_out, prisma.SCREEN_REASONS),
+            "assessed": [t["flow.assessed"], n(flow.assessed)],
+            "excluded": [t["flow.excluded"], n(sum(flow.excluded.values()))]
+            + reasons(flow.excluded, prisma.EXCLUDE_REASONS),
+            "included": [t["flow.included"], n(flow.included)],
+            "other": [t["flow.other"], fill("flow.other_included", n=flow.other_included),
+                      fill("flow.other_excluded", n=sum(flow.other_excluded.values()))]
+            + reasons(flow.other_excluded, prisma.EXCLUDE_REASONS),
+            "total": [t["flow.total"] + " — " + n(flow.total),
+                      fill("flow.total_detail", cell=flow.cell_based, drugs=flow.drug_discovery,
+                           registered=flow.registered)],
+        }
+        desc = fill("flow.desc", identified=flow.identified, duplicates=flow.duplicates, screened=flow.screened,
+                    screened_out=sum(flow.screened_out.values()), assessed=flow.assessed,
+                    excluded=sum(flow.excluded.values()), included=flow.included, other=other, total=flow.total)
+        rows = [(boxes[name][0], value) for name, value in (
+            ("identified", flow.identified), ("duplicates", flow.duplicates), ("screened", flow.screened),
+            ("screened_out", sum(flow.screened_out.values())))]
+        rows += [(f"— {t[f'reason.{r}']}", flow.screened_out[r]) for r in prisma.SCREEN_REASONS if flow.screened_out[r]]
+        rows += [(t["flow.assessed"], flow.assessed), (t["flow.excluded"], sum(flow.excluded.values()))]
+        rows += [(f"— {t[f'reason.{r}']}", flow.excluded[r]) for r in prisma.EXCLUDE_REASONS if flow.excluded[r]]
+        rows += [(t["flow.included"], flow.included),
+                 (f"{t['flow.other']} — {t['search.included']}", flow.other_included),
+                 (f"{t['flow.other']} — {t['search.assessed_excluded']}", sum(flow.other_excluded.values())),
+                 (t["flow.total"], flow.total)]
+        svg = prisma.flow_svg(boxes, t["flow.title"], desc, "flow")
+        return {"svg": Md(svg), "rows": rows}
 
     def chart_context(self, lang: str) -> dict:
         """Numbers and SVG for the charts page in one language."""
