@@ -203,7 +203,8 @@ _FIXED_ANCHOR = re.compile(r"\{ #([a-z0-9-]+) \}")
 # The page template where each kind's ids become anchors (its record pages; one index page for references, glossary).
 ANCHOR_TEMPLATES = {"studies": "study.md.j2", "cell-types": "cell-type.md.j2", "routes": "route.md.j2",
                     "preclinical": "preclinical.md.j2", "articles": "article.md.j2",
-                    "references": "references.md.j2", "glossary": "glossary.md.j2"}
+                    "references": "references.md.j2", "glossary": "glossary.md.j2", "excluded": "excluded.md.j2",
+                    "searches": "search-log.md.j2"}
 
 
 @lru_cache(maxsize=None)

@@ -123,7 +123,7 @@ class Renderer:
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
-    def context(self, lang: str, current: str, source: str, template: str) -> dict:
+    def context(self, lang: str, current: str, source: str, template: str | None = None) -> dict:
         site, strings = self.site, self.site.strings[lang]
 
         parsed = self.parsed_strings(lang)
@@ -245,7 +245,7 @@ class Renderer:
             # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes; the
             # validator keeps them apart from each other and from the templates' own anchors (records.py), and this
             # refuses to write one id twice on a page should anything get past it.
-            if not ID_RE.fullmatch(rec_id) or rec_id in anchors or rec_id in template_anchors(template):
+            if not ID_RE.fullmatch(rec_id) or rec_id in anchors or (template and rec_id in template_anchors(template)):
                 raise ValueError(f"anchor #{rec_id} is not a valid id or is already used on {lang}/{current}")
             anchors.add(rec_id)
             return Md(rec_id)

@@ -5,8 +5,8 @@ Implements the subset of JSON Schema (2020-12) those files use — type, enum, p
 additionalProperties, propertyNames, items, minItems, maxItems, uniqueItems, minLength, pattern, minimum, maximum,
 anyOf, $ref — plus annotations of ours: `format: date` (a real calendar date from 1990, not in the future),
 `format: partial-date` (from 1990 to ten years ahead), `x-ref` (the ids must name records of that kind; checked by
-records.py), `x-placeholders` (the {placeholders} an interface string has: exactly these) and `x-fix` (the advice
-shown with an error).
+records.py), `x-placeholders` (the {placeholders} an interface string has: exactly these), `x-fix` (the advice
+shown with an error) and `x-unknown-fix` (the advice for a field the object does not know, instead of the list).
 Every `pattern` is matched whole (re.fullmatch; each is also written ^…$ for editors): a `$` alone would also match
 before a final newline, and let "NCT01234567\n" through as an id.
 Linear in the size of the data: uniqueItems compares canonical forms in a set, not each item with every other.
@@ -188,7 +188,7 @@ def _check(value: Any, schema: dict, file: str, path: tuple, today: dt.date) -> 
                 close = [p for p in props if _similar(key, p)]
                 yield Problem(path + (key,), "is not a known field",
                               (f"did you mean `{close[0]}`? " if close else "")
-                              + f"known fields: {', '.join(props)}")
+                              + (schema.get("x-unknown-fix") or f"known fields: {', '.join(props)}"))
             elif isinstance(extra, dict):
                 yield from _check(item, extra, file, path + (key,), today)
 
