@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import numerals, schema, sources, yamlio
+from . import guard, numerals, schema, sources, yamlio
 
 ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: `$` would accept a final newline
 LANGS = ("en", "zh")
@@ -105,15 +105,18 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
         folder = data_dir / kind
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
             rel = path.relative_to(root).as_posix()
-            rec = _load_record(kind, schema_name, path, rel, today, errors)
+            with guard.about(rel):
+                rec = _load_record(kind, schema_name, path, rel, today, errors)
             if rec is not None:
                 records[kind][rec.id] = rec
             elif ID_RE.fullmatch(path.stem):
                 invalid[kind].add(path.stem)
 
-    strings = _load_strings(data_dir, root, today, errors)
+    with guard.about("data/strings/"):
+        strings = _load_strings(data_dir, root, today, errors)
     site = Site(records, strings, today, invalid)
-    errors.extend(_cross_check(site))
+    with guard.about("data/ (the checks across records)"):
+        errors.extend(_cross_check(site))
     return site, errors
 
 
@@ -273,39 +276,8 @@ def _cross_check(site: Site) -> Iterator[Error]:
     for kind, schema_name in schema.KINDS.items():
         refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
         for rec in site.kind(kind):
-            for pattern, target in refs:
-                for path, value in _values_at(rec.data, pattern):
-                    if not site.exists(target, value):
-                        yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
-                                    field_name(path), rec.doc.line_of(path))
-            for path, text in texts(rec.data):
-                line = rec.doc.line_of(path)
-                if path and path[-1] in TITLE_FIELDS and (LINK_RE.search(text["en"]) or LINK_RE.search(text["zh"])):
-                    yield Error(rec.path, "links are not allowed in titles and names",
-                                "write the name as plain text; link records from the prose fields",
-                                field_name(path), line)
-                for lang in LANGS:
-                    for link_kind, target_id in LINK_RE.findall(text[lang]):
-                        target = LINK_KINDS.get(link_kind)
-                        if target is None:
-                            yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
-                                        f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
-                        elif not site.exists(target, target_id):
-                            yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
-                                        _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
-                yield from _check_translation(rec, path, text, line)
-                only_en, only_zh = numerals.differences(text["en"], text["zh"])
-                if (only_en or only_zh) and not text.get("pending"):
-                    yield Error(rec.path, "numbers differ between languages"
-                                + (f"; only in en: {', '.join(only_en)}" if only_en else "")
-                                + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
-                                "write the same numbers, IDs, doses and dates in both languages (in digits or in "
-                                "words; dates in either language's form)", field_name(path), line)
-                for bad, term in avoid.items():
-                    if bad in text["zh"]:
-                        yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
-                                    f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
-                                    field_name(path + ("zh",)), line)
+            with guard.about(rec.path):
+                yield from _check_record(site, rec, refs, avoid)
     yield from _check_studies(site)
     yield from _check_excluded(site)
     yield from _check_searches(site)
@@ -347,6 +319,43 @@ def _cross_check(site: Site) -> Iterator[Error]:
                             "choose another section id", field_name(where), rec.doc.line_of(where))
             seen.add(sid)
     yield from _check_unique(site, "references", ("pmid", "doi"))
+
+
+def _check_record(site: Site, rec: Record, refs: list, avoid: dict) -> Iterator[Error]:
+    """A record's references, inline links, translation stamps, numbers and glossary terms."""
+    for pattern, target in refs:
+        for path, value in _values_at(rec.data, pattern):
+            if not site.exists(target, value):
+                yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
+                            field_name(path), rec.doc.line_of(path))
+    for path, text in texts(rec.data):
+        line = rec.doc.line_of(path)
+        if path and path[-1] in TITLE_FIELDS and (LINK_RE.search(text["en"]) or LINK_RE.search(text["zh"])):
+            yield Error(rec.path, "links are not allowed in titles and names",
+                        "write the name as plain text; link records from the prose fields",
+                        field_name(path), line)
+        for lang in LANGS:
+            for link_kind, target_id in LINK_RE.findall(text[lang]):
+                target = LINK_KINDS.get(link_kind)
+                if target is None:
+                    yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
+                                f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
+                elif not site.exists(target, target_id):
+                    yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
+                                _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+        yield from _check_translation(rec, path, text, line)
+        only_en, only_zh = numerals.differences(text["en"], text["zh"])
+        if (only_en or only_zh) and not text.get("pending"):
+            yield Error(rec.path, "numbers differ between languages"
+                        + (f"; only in en: {', '.join(only_en)}" if only_en else "")
+                        + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
+                        "write the same numbers, IDs, doses and dates in both languages (in digits or in "
+                        "words; dates in either language's form)", field_name(path), line)
+        for bad, term in avoid.items():
+            if bad in text["zh"]:
+                yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
+                            f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
+                            field_name(path + ("zh",)), line)
 
 
 def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -> Iterator[Error]:

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, prisma, schema, sources
+from . import charts, evidence, forked, guard, prisma, schema, sources
 from .exports import export_files
 from .records import ID_RE, LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, template_anchors, texts
 
@@ -294,79 +294,86 @@ class Renderer:
     # --- pages ------------------------------------------------------------------------------------------------------
 
     def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
-        ctx = self.context(lang, path, source, template)
-        ctx.update(values)
-        return f"{lang}/{path}", self.env.get_template(template).render(ctx)
+        with guard.about(f"{source} (page {lang}/{path})"):
+            ctx = self.context(lang, path, source, template)
+            ctx.update(values)
+            return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 
     def pages(self, langs: tuple[str, ...] = LANGS, downloads: bool = True) -> dict[str, str]:
         out: dict[str, str] = {}
         for lang in langs:
-            for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
-                records = self.site.kind(kind)
-                if kind == "studies":
-                    records = sorted(records, key=_study_order)
-                else:
-                    records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
-                extra = {"explorer": self.explorer_data(lang, records),
-                         "counts": self.counts(lang, page_path(self.site, kind), prisma.flow(self.site))
-                         } if kind == "studies" else {}
-                path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
-                                        records=records, **extra)
-                out[path] = text
-                for rec in records:
-                    path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
-                                            rec=rec)
-                    out[path] = text
-            pre = sorted(self.site.kind("preclinical"), key=lambda r: (r["kind"], -r["year"], r.id))
-            path, text = self._page("preclinical-index.md.j2", lang, "preclinical/index.md", "data/preclinical/",
-                                    records=pre)
+            # Each page names its own record (_page); what is computed between pages names the language.
+            with guard.about(f"data/ (the {lang} pages)"):
+                self._language_pages(lang, out)
+        if downloads:
+            with guard.about("data/ (the downloads)"):
+                out.update(export_files(self.site))
+        return dict(sorted(out.items()))
+
+    def _language_pages(self, lang: str, out: dict[str, str]) -> None:
+        for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
+            records = self.site.kind(kind)
+            if kind == "studies":
+                records = sorted(records, key=_study_order)
+            else:
+                records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
+            extra = {"explorer": self.explorer_data(lang, records),
+                     "counts": self.counts(lang, page_path(self.site, kind), prisma.flow(self.site))
+                     } if kind == "studies" else {}
+            path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
+                                    records=records, **extra)
             out[path] = text
-            for rec in pre:
-                path, text = self._page("preclinical.md.j2", lang, page_path(self.site, "preclinical", rec.id),
+            for rec in records:
+                path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
+                                        rec=rec)
+                out[path] = text
+        pre = sorted(self.site.kind("preclinical"), key=lambda r: (r["kind"], -r["year"], r.id))
+        path, text = self._page("preclinical-index.md.j2", lang, "preclinical/index.md", "data/preclinical/",
+                                records=pre)
+        out[path] = text
+        for rec in pre:
+            path, text = self._page("preclinical.md.j2", lang, page_path(self.site, "preclinical", rec.id),
+                                    rec.path, rec=rec)
+            out[path] = text
+        for section in ARTICLE_SECTIONS:
+            articles = sorted((a for a in self.site.kind("articles") if a["section"] == section),
+                              key=lambda r: (r["order"], r.id))
+            path, text = self._page("article-index.md.j2", lang, f"{section}/index.md", "data/articles/",
+                                    records=articles, section=section)
+            out[path] = text
+            for rec in articles:
+                path, text = self._page("article.md.j2", lang, page_path(self.site, "articles", rec.id),
                                         rec.path, rec=rec)
                 out[path] = text
-            for section in ARTICLE_SECTIONS:
-                articles = sorted((a for a in self.site.kind("articles") if a["section"] == section),
-                                  key=lambda r: (r["order"], r.id))
-                path, text = self._page("article-index.md.j2", lang, f"{section}/index.md", "data/articles/",
-                                        records=articles, section=section)
-                out[path] = text
-                for rec in articles:
-                    path, text = self._page("article.md.j2", lang, page_path(self.site, "articles", rec.id),
-                                            rec.path, rec=rec)
-                    out[path] = text
-            refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
-            path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
-            out[path] = text
-            path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
-                                    **self.chart_context(lang))
-            out[path] = text
-            path, text = self._page("excluded.md.j2", lang, "studies/excluded.md", "data/excluded/",
-                                    records=self.site.kind("excluded"))
-            out[path] = text
-            logs = sorted(self.site.kind("searches"), key=lambda r: (r["date"], r.id))
-            path, text = self._page("search-log.md.j2", lang, "studies/search.md", "data/searches/", logs=logs)
-            out[path] = text
-            flow = prisma.flow(self.site)
-            # The snippets are rendered as if they were the pages that include them, so their links resolve there.
-            _, text = self._page("snippet-flow.md.j2", lang, "about.md", "data/searches/, data/excluded/ and "
-                                 "data/studies/", flow=flow, **self.flow_context(lang, flow))
-            out[f"snippets/{lang}/search-flow.md"] = text
-            _, text = self._page("snippet-counts.md.j2", lang, "index.md", "data/studies/ and data/searches/",
-                                 counts=self.counts(lang, "index.md", flow))
-            out[f"snippets/{lang}/counts.md"] = text
-            changes = self.changes(lang)
-            path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
-            out[path] = text
-            out[f"downloads/changes.{lang}.atom"] = self.atom(lang, changes[:100])
-            path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
-            out[path] = text
-            terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
-            path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
-            out[path] = text
-        if downloads:
-            out.update(export_files(self.site))
-        return dict(sorted(out.items()))
+        refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
+        path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
+        out[path] = text
+        path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
+                                **self.chart_context(lang))
+        out[path] = text
+        path, text = self._page("excluded.md.j2", lang, "studies/excluded.md", "data/excluded/",
+                                records=self.site.kind("excluded"))
+        out[path] = text
+        logs = sorted(self.site.kind("searches"), key=lambda r: (r["date"], r.id))
+        path, text = self._page("search-log.md.j2", lang, "studies/search.md", "data/searches/", logs=logs)
+        out[path] = text
+        flow = prisma.flow(self.site)
+        # The snippets are rendered as if they were the pages that include them, so their links resolve there.
+        _, text = self._page("snippet-flow.md.j2", lang, "about.md", "data/searches/, data/excluded/ and "
+                             "data/studies/", flow=flow, **self.flow_context(lang, flow))
+        out[f"snippets/{lang}/search-flow.md"] = text
+        _, text = self._page("snippet-counts.md.j2", lang, "index.md", "data/studies/ and data/searches/",
+                             counts=self.counts(lang, "index.md", flow))
+        out[f"snippets/{lang}/counts.md"] = text
+        changes = self.changes(lang)
+        path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
+        out[path] = text
+        out[f"downloads/changes.{lang}.atom"] = self.atom(lang, changes[:100])
+        path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
+        out[path] = text
+        terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
+        path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
+        out[path] = text
 
     def explorer_data(self, lang: str, studies: list[Record]) -> Md:
         """The studies table's facets as JSON for docs/assets/explorer.js, rows in table order, labels in `lang`.

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import yamlio  # noqa: E402
+from scripts import guard, yamlio  # noqa: E402
 from scripts.hooks.common import glossary_terms, language  # noqa: E402
 
 _DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -35,6 +35,7 @@ _labels: dict[str, str] = {}
 _abbreviations: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
 
 
+@guard.hook
 def on_config(config):
     root = Path(config.config_file_path).parent
     for lang in ("en", "zh"):
@@ -59,6 +60,7 @@ def on_config(config):
     return config
 
 
+@guard.hook
 def on_page_content(html_text: str, page, config, files) -> str:
     pattern, expansions = _abbreviations.get(language(config), (None, {}))
     if pattern is None:
@@ -84,6 +86,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
     return "".join(parts)
 
 
+@guard.hook
 def on_post_page(output: str, page, config) -> str:
     label = _labels.get(language(config))
     if label:
