@@ -96,6 +96,8 @@ def _describe(value: Any) -> str:
         return f"a decimal number ({value})"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
+        # A newline or other unprintable character is shown as an escape: the message stays on one line.
+        shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
         return f"the text '{shown}'"
     return "a list" if isinstance(value, list) else "a mapping"
 
