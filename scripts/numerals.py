@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -181,9 +182,10 @@ def numbers_in(text: str, lang: str) -> Numbers:
     return out
 
 
-def differences(en: str, zh: str) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=1 << 15)  # `mkdocs serve` validates the same unchanged texts on every rebuild
+def differences(en: str, zh: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(stated only in the English, stated only in the Chinese), each excused by what the other may mean."""
     a, b = numbers_in(en, "en"), numbers_in(zh, "zh")
     only_en = sorted(set(a.stated) - set(b.stated) - b.possible)
     only_zh = sorted(set(b.stated) - set(a.stated) - a.possible)
-    return only_en, only_zh
+    return tuple(only_en), tuple(only_zh)
