@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -246,6 +248,7 @@ def test_builds_with_hostile_text_are_inert_or_fail_cleanly(project):
     assert mkdocs_build(project).returncode == 0
     per_build = (time.monotonic() - started) * 1.2  # and two snapshots of the site
     seen = {"builds": 0, "failed": 0}
+    reasons: Counter = Counter()  # why builds failed: printed, to see what the fuzzer explores
 
     # No shrinking: each step would be a build; the failing example is printed as found.
     @fuzz_settings(BUILD_SECONDS, per_build, shrink=False)
@@ -277,10 +280,12 @@ def test_builds_with_hostile_text_are_inert_or_fail_cleanly(project):
         assert "Traceback" not in result.stderr, result.stderr[-3000:]
         if result.returncode != 0:
             seen["failed"] += 1
+            reasons.update(re.sub(r"^[^:]*:[0-9:]*:? ?(\S+: )?", "", line)[:60] for line in result.stderr.splitlines()
+                           if line.startswith("data/"))
             assert snapshot(project) == before, "a failed build changed docs/ or site/"
             return
         assert html_problems(project / "site", 2) == [], edits
 
     check()
-    print(f"build fuzz: {seen['builds']} builds, {seen['failed']} failed")
+    print(f"build fuzz: {seen['builds']} builds, {seen['failed']} failed; reasons: {reasons.most_common(8)}")
     assert seen["builds"] >= 5, seen
