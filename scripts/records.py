@@ -71,6 +71,8 @@ class Site:
     invalid: dict[str, set[str]] = field(default_factory=dict)
     # Where the site is published and where its sources live: for citations, feeds and "suggest a correction".
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    # Problems that do not stop publication in this run (outdated translations under `mkdocs serve`).
+    warnings: list[Error] = field(default_factory=list)
 
     def exists(self, kind: str, rec_id: str) -> bool:
         return rec_id in self.records[kind] or rec_id in self.invalid.get(kind, set())
@@ -87,8 +89,11 @@ def field_name(path: tuple) -> str:
     return out
 
 
-def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[Error]]:
-    """Load and check the whole data set; return the site and every error found."""
+def load_site(data_dir: Path, today: dt.date | None = None,
+              outdated_as_pending: bool = False) -> tuple[Site, list[Error]]:
+    """Load and check the whole data set; return the site and every error found. outdated_as_pending=True (the
+    preview under `mkdocs serve`, where changing one language first is the normal first step of an edit) reports an
+    outdated translation in site.warnings and publishes it as if marked `pending: true`, with the notice."""
     today = today or dt.date.today()
     root = data_dir.parent
     errors: list[Error] = []
@@ -107,7 +112,7 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
 
     strings = _load_strings(data_dir, root, today, errors)
     site = Site(records, strings, today, invalid)
-    errors.extend(_cross_check(site))
+    errors.extend(_cross_check(site, outdated_as_pending))
     return site, errors
 
 
@@ -270,7 +275,7 @@ def numbers_in(text: str, lang: str) -> Counter:
     return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
 
 
-def _cross_check(site: Site) -> Iterator[Error]:
+def _cross_check(site: Site, outdated_as_pending: bool = False) -> Iterator[Error]:
     avoid = {
         bad: term for term in site.kind("glossary") for bad in term.get("zh_avoid", [])
     }
@@ -297,6 +302,9 @@ def _cross_check(site: Site) -> Iterator[Error]:
                         elif not site.exists(target, target_id):
                             yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
                                         _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+                if outdated_as_pending and _outdated(text):
+                    site.warnings.extend(_check_translation(rec, path, text, line))
+                    text["pending"] = True
                 yield from _check_translation(rec, path, text, line)
                 en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")
                 if set(en_n) != set(zh_n) and not text.get("pending"):
@@ -339,6 +347,11 @@ def _cross_check(site: Site) -> Iterator[Error]:
                             field_name(("sections", i, "id")), rec.doc.line_of(("sections", i, "id")))
             seen.add(section["id"])
     yield from _check_unique(site, "references", ("pmid", "doi"))
+
+
+def _outdated(text: dict) -> bool:
+    """The source text changed after the translation was stamped, and the translation is not marked pending."""
+    return "stamp" in text and not text.get("pending") and text["stamp"] != stamp_of(text[source_of(text)[0]])
 
 
 def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -> Iterator[Error]:
