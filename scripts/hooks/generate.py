@@ -94,6 +94,10 @@ def on_config(config):
             raise KeepLastSite()
         return config
     _run["problems"] = []
+    if serving and _run["dirty"] and _run["server"] is not None:
+        # A preview rebuild: the 404 pages and the sitemap, rendered by the first build, do not show the edit and
+        # cost as much as a dozen pages each (the whole navigation, every page's alternates).
+        config.theme.static_templates.difference_update({"404.html", "sitemap.xml", "sitemap.xml.gz"})
     if staging:
         _run.update(outcome=outcome, root=root)
         if outcome.stage is not None:
