@@ -24,9 +24,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, schema
+from . import charts, evidence, forked, prisma, schema, sources
 from .exports import export_files
-from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, texts
+from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, reference_label, short_name, source_of, texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -34,8 +34,13 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_SECTIONS = ("studies", "cell-types", "routes", "preclinical", "evidence", "science", "patients",
                       "references", "glossary", "data")
 # Every folder under docs/ that the generator owns wholesale (also listed in .gitignore).
-GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads",)
+# snippets/<lang>/: fragments the hand-written home and About pages include (pymdownx.snippets), e.g. the search flow.
+GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads", "snippets")
 ARTICLE_SECTIONS = ("evidence", "science", "patients")
+# Page templates that end with the page's numbered reference list: only there does [[ref:id]] print a citation [n].
+# Elsewhere (index pages, the glossary) a citation is left out: there is no list for its number to point to.
+CITING_TEMPLATES = ("study.md.j2", "article.md.j2", "cell-type.md.j2", "route.md.j2", "preclinical.md.j2")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
 
 # Characters Python-Markdown (with the extensions in mkdocs.yml) gives meaning to anywhere in a line: escaped with a
@@ -130,8 +135,11 @@ class Renderer:
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
-    def context(self, lang: str, current: str, source: str) -> dict:
+    def context(self, lang: str, current: str, source: str, citations: bool = False) -> dict:
         site, strings = self.site, self.site.strings[lang]
+        # Citation numbers of this page, in order of first citation: the page renders top to bottom, so the order
+        # in which prose() meets [[ref:id]] is the reader's order, and the reference list comes last.
+        cited: dict[str, int] = {}
 
         parsed = self.parsed_strings(lang)
 
@@ -149,6 +157,10 @@ class Renderer:
         def link(label: Any, kind: str, rec_id: str | None = None) -> Md:
             return Md(f"[{_finalize(label)}]({relative(page_path(site, kind, rec_id), current)})")
 
+        def doc_link(label: Any, target: str) -> Md:
+            """A link to any page by its path under docs/<lang>/ (hand-written ones too), with an optional #anchor."""
+            return Md(f"[{_finalize(label)}]({relative(target, current)})")
+
         def site_file(label: Any, path: str) -> Md:
             """A link to a file at the site root (downloads, feeds). Raw HTML, because MkDocs builds each language
             separately and the Chinese build does not see files outside docs/zh/ as link targets."""
@@ -162,24 +174,51 @@ class Renderer:
             return Md(f"[{_finalize(label)}](<{safe}>)")
 
         def record_label(kind: str, rec: Record) -> str:
+            """A record's label in tables and lists (never inside a sentence: see bare_name)."""
             if kind == "studies":
                 return (rec["registry_ids"] or [rec["title"][lang]])[0]
             if kind == "references":
-                first = rec.get("authors", rec["container"]).split(",")[0]
-                return f"{first} {rec['year']}"
+                return reference_label(rec)
             if kind == "glossary":
                 return rec["term"][lang]
             if kind in ("preclinical", "articles"):
                 return rec["title"][lang]
             return rec["name"][lang]
 
+        def bare_name(kind: str, rec: Record, sentence_start: bool) -> str:
+            """What [[kind:id]] without words prints: the short name; an article's title in quotation marks; in
+            English, capitalised at the start of a sentence unless its first word has capitals (iPSC, MSC-NTF)."""
+            name = short_name(kind, rec, lang)
+            if kind == "articles":
+                return f"《{name}》" if lang == "zh" else f"“{name}”"
+            first = name.split(" ")[0]
+            if lang == "en" and sentence_start and first.islower():
+                return name[0].upper() + name[1:]
+            return name
+
+        def cite(ref_id: str) -> Md:
+            """[[ref:id]] → a superscript [n] linking to entry n of the page's reference list, named for screen
+            readers ("Reference 1: Nam JY 2022"), because "[1]" alone says nothing when read aloud."""
+            number = cited.setdefault(ref_id, len(cited) + 1)
+            label = plain_t("cite.label", number=number, label=reference_label(site.records["references"][ref_id]))
+            return Md(f'<sup class="cite"><a href="#ref-{anchor(ref_id)}" aria-label="{html.escape(label, quote=True)}">'
+                      f"&#91;{number}&#93;</a></sup>")
+
         def inline(para: str) -> str:
             pieces, pos = [], 0
             for m in LINK_RE.finditer(para):
-                pieces.append(escape(para[pos:m.start()]))
-                kind = LINK_KINDS[m.group(1)]
+                before = para[pos:m.start()]
+                kind, words = LINK_KINDS[m.group(1)], m.group(3)
                 rec = site.records[kind][m.group(2)]
-                pieces.append(link(record_label(kind, rec), kind, rec.id))
+                if kind == "references":
+                    # A citation sits against the word it follows: "cause[1]." whatever space the data has.
+                    pieces.append(escape(before.rstrip()) if before.strip() else escape(before))
+                    if citations:
+                        pieces.append(cite(rec.id))
+                else:
+                    pieces.append(escape(before))
+                    start = _SENTENCE_START.search(LINK_RE.sub("x", para[:m.start()])) is not None
+                    pieces.append(link(words if words is not None else bare_name(kind, rec, start), kind, rec.id))
                 pos = m.end()
             pieces.append(escape(para[pos:]))
             return "".join(pieces)
@@ -189,9 +228,19 @@ class Renderer:
             return Md(" ".join(inline(para) for para in re.split(r"\n\s*\n", text[lang].strip())))
 
         def plain(text: dict) -> str:
-            """A prose field as plain text (page descriptions, citations): each [[link]] becomes its label."""
-            return LINK_RE.sub(lambda m: record_label(LINK_KINDS[m.group(1)],
-                                                      site.records[LINK_KINDS[m.group(1)]][m.group(2)]), text[lang])
+            """A prose field as plain text (page descriptions): each [[link]] becomes the words it prints; citations
+            are left out, with the space before them."""
+            def words(m: re.Match) -> str:
+                kind = LINK_KINDS[m.group(1)]
+                rec = site.records[kind][m.group(2)]
+                start = _SENTENCE_START.search(LINK_RE.sub("x", m.string[:m.start()])) is not None
+                return m.group(3) if m.group(3) is not None else bare_name(kind, rec, start)
+            return LINK_RE.sub(words, re.sub(r"\s*\[\[ref:[^\]]*\]\]", "", text[lang]))
+
+        def numbered_references(ids: list[str]) -> list[tuple[int, Record]]:
+            """The page's reference list: what the prose cited, by citation number, then the other listed ones."""
+            order = sorted(cited, key=cited.get) + [i for i in ids if i not in cited]
+            return [(n, site.records["references"][i]) for n, i in enumerate(order, 1)]
 
         def prose(text: dict) -> Md:
             """A prose field: paragraphs escaped, [[kind:id]] turned into links; a paragraph whose every line
@@ -257,14 +306,16 @@ class Renderer:
             return Md(f"---\ntitle: {scalar(title)}\ndescription: {scalar(description)}\n---")
 
         return {
-            "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
-            "prose_inline": prose_inline, "plain": plain,
+            "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose, "doc_link": doc_link,
+            "prose_inline": prose_inline, "plain": plain, "numbered_references": numbered_references,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
             "site_file": site_file, "url_of": url_of, "pending_here": pending_here,
             "other_language": other_language, "plain_t": plain_t, "fenced": fenced,
             "bibtex": bibtex, "quote_url": quote, "current": current, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
+            "caveat_of": evidence.caveat,
+            "grade_url": sources.grade_url, "grade_ref": sources.grade_reference,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
             "stale": lambda d: evidence.is_stale(d, site.today),
             "studies_with": self.studies_with,
@@ -294,7 +345,7 @@ class Renderer:
     # --- pages ------------------------------------------------------------------------------------------------------
 
     def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
-        ctx = self.context(lang, path, source)
+        ctx = self.context(lang, path, source, citations=template in CITING_TEMPLATES)
         ctx.update(values)
         return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 
@@ -307,7 +358,9 @@ class Renderer:
                     records = sorted(records, key=_study_order)
                 else:
                     records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
-                extra = {"explorer": self.explorer_data(lang, records)} if kind == "studies" else {}
+                extra = {"explorer": self.explorer_data(lang, records),
+                         "counts": self.counts(lang, page_path(self.site, kind), prisma.flow(self.site))
+                         } if kind == "studies" else {}
                 path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
                                         records=records, **extra)
                 out[path] = text
@@ -339,6 +392,20 @@ class Renderer:
             path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
                                     **self.chart_context(lang))
             out[path] = text
+            path, text = self._page("excluded.md.j2", lang, "studies/excluded.md", "data/excluded/",
+                                    records=self.site.kind("excluded"))
+            out[path] = text
+            logs = sorted(self.site.kind("searches"), key=lambda r: (r["date"], r.id))
+            path, text = self._page("search-log.md.j2", lang, "studies/search.md", "data/searches/", logs=logs)
+            out[path] = text
+            flow = prisma.flow(self.site)
+            # The snippets are rendered as if they were the pages that include them, so their links resolve there.
+            _, text = self._page("snippet-flow.md.j2", lang, "about.md", "data/searches/, data/excluded/ and "
+                                 "data/studies/", flow=flow, **self.flow_context(lang, flow))
+            out[f"snippets/{lang}/search-flow.md"] = text
+            _, text = self._page("snippet-counts.md.j2", lang, "index.md", "data/studies/ and data/searches/",
+                                 counts=self.counts(lang, "index.md", flow))
+            out[f"snippets/{lang}/counts.md"] = text
             changes = self.changes(lang)
             path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
             out[path] = text
@@ -377,6 +444,60 @@ class Renderer:
         ui = {key[len("explorer."):]: value for key, value in strings.items() if key.startswith("explorer.")}
         data = json.dumps({"rows": rows, "names": names, "ui": ui}, ensure_ascii=False, separators=(",", ":"))
         return Md('<script type="application/json" id="atlas-studies">' + data.replace("</", "<\\/") + "</script>")
+
+    def counts(self, lang: str, current: str, flow: prisma.Flow) -> Md:
+        """The sentence the home page and the studies table give: how many studies, how many registered, when the
+        search was last run (with a link to the flow on the About page)."""
+        ctx = self.context(lang, current, "")
+        return ctx["t"]("counts.studies", total=flow.total, cell=flow.cell_based, registered=flow.registered,
+                        drugs=flow.drug_discovery, date=flow.last_search or "—",
+                        how=ctx["doc_link"](ctx["t"]("counts.how"), "about.md#how-the-studies-were-found"))
+
+    def flow_context(self, lang: str, flow: prisma.Flow) -> dict:
+        """The flow diagram's boxes and its table, in one language."""
+        t = self.site.strings[lang]
+
+        def fill(key: str, **values: Any) -> str:
+            return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), t[key])
+
+        def reasons(counter: Counter, order: tuple) -> list[str]:
+            return [fill("flow.reason_n", reason=t[f"reason.{r}"], n=counter[r]) for r in order if counter[r]]
+
+        n = lambda value: fill("flow.n", n=value)  # noqa: E731
+        other = flow.other_included + sum(flow.other_excluded.values())
+        boxes = {
+            "identified": [t["flow.identified"], n(flow.identified),
+                           fill("flow.queries", queries=flow.queries, sources=flow.sources)],
+            "duplicates": [t["flow.duplicates"], n(flow.duplicates)],
+            "screened": [t["flow.screened"], n(flow.screened)],
+            "screened_out": [t["flow.screened_out"], n(sum(flow.screened_out.values()))]
+            + reasons(flow.screened_out, prisma.SCREEN_REASONS),
+            "assessed": [t["flow.assessed"], n(flow.assessed)],
+            "excluded": [t["flow.excluded"], n(sum(flow.excluded.values()))]
+            + reasons(flow.excluded, prisma.EXCLUDE_REASONS),
+            "included": [t["flow.included"], n(flow.included)],
+            "other": [t["flow.other"], fill("flow.other_included", n=flow.other_included),
+                      fill("flow.other_excluded", n=sum(flow.other_excluded.values()))]
+            + reasons(flow.other_excluded, prisma.EXCLUDE_REASONS),
+            "total": [t["flow.total"] + " — " + n(flow.total),
+                      fill("flow.total_detail", cell=flow.cell_based, drugs=flow.drug_discovery,
+                           registered=flow.registered)],
+        }
+        desc = fill("flow.desc", identified=flow.identified, duplicates=flow.duplicates, screened=flow.screened,
+                    screened_out=sum(flow.screened_out.values()), assessed=flow.assessed,
+                    excluded=sum(flow.excluded.values()), included=flow.included, other=other, total=flow.total)
+        rows = [(boxes[name][0], value) for name, value in (
+            ("identified", flow.identified), ("duplicates", flow.duplicates), ("screened", flow.screened),
+            ("screened_out", sum(flow.screened_out.values())))]
+        rows += [(f"— {t[f'reason.{r}']}", flow.screened_out[r]) for r in prisma.SCREEN_REASONS if flow.screened_out[r]]
+        rows += [(t["flow.assessed"], flow.assessed), (t["flow.excluded"], sum(flow.excluded.values()))]
+        rows += [(f"— {t[f'reason.{r}']}", flow.excluded[r]) for r in prisma.EXCLUDE_REASONS if flow.excluded[r]]
+        rows += [(t["flow.included"], flow.included),
+                 (f"{t['flow.other']} — {t['search.included']}", flow.other_included),
+                 (f"{t['flow.other']} — {t['search.assessed_excluded']}", sum(flow.other_excluded.values())),
+                 (t["flow.total"], flow.total)]
+        svg = prisma.flow_svg(boxes, t["flow.title"], desc, "flow")
+        return {"svg": Md(svg), "rows": rows}
 
     def chart_context(self, lang: str) -> dict:
         """Numbers and SVG for the charts page in one language."""

@@ -30,6 +30,8 @@ KINDS = {
     "glossary": "glossary-term.schema.json",
     "preclinical": "preclinical.schema.json",
     "articles": "article.schema.json",
+    "excluded": "excluded.schema.json",
+    "searches": "search.schema.json",
 }
 STRINGS_SCHEMA = "strings.schema.json"
 
