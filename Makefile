@@ -35,7 +35,7 @@ node_modules/.package-lock.json: package-lock.json
 	else echo "install Debian's chromium (sudo apt-get install chromium) to run the browser tests" >&2; exit 1; fi
 
 serve: $(VENV)/.deps ## install what is needed and serve the site at http://127.0.0.1:8000 (English /, Chinese /zh/)
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: $(VENV)/.deps ## install what is needed and build the site into site/ (strict)
 	$(VENV)/bin/mkdocs build --strict

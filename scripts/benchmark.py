@@ -206,45 +206,68 @@ def run(n: int) -> dict:
         }
 
 
-def edit_loop(port: int = 8765) -> dict:
-    """With the real data under `mkdocs serve`: seconds from saving a study's YAML file to the served page showing
-    the change (the live-reload path a contributor waits on)."""
+SERVE = ["-m", "mkdocs", "serve", "--dirty"]  # as `make serve` runs it
+
+
+def free_port() -> int:
+    """A port nothing on this machine listens on (other projects' servers may hold any fixed one)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def edit_loop(port: int | None = None, data: Path | None = None, study: str = "nct03280056") -> dict:
+    """With the real data (or `data`) under `mkdocs serve --dirty`, as `make serve` runs it: seconds from saving a
+    study's `sponsor:` to its page showing the change in both languages (the live-reload path a contributor waits
+    on), against a full strict build of the same checkout measured in the same run; then from saving an invalid
+    value to the problem panel on the page, and from the fix to the page without it."""
     import urllib.request
 
-    from .translations import stamp_text
-
+    port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="atlas-serve-") as tmp:
         project = copy_sources(Path(tmp) / "project")
-        shutil.copytree(ROOT / "data", project / "data")
-        url = f"http://127.0.0.1:{port}/studies/nct03280056/"
+        shutil.copytree(data or ROOT / "data", project / "data")
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=project, env=env, check=True,
+                       capture_output=True)
+        full_build = time.perf_counter() - start
+        urls = [f"http://127.0.0.1:{port}/{lang}studies/{study}/" for lang in ("", "zh/")]
+        server = subprocess.Popen([sys.executable, *SERVE, "--dev-addr", f"127.0.0.1:{port}"],
                                   cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            def page() -> str:
+            def page(url: str) -> str:
                 try:
                     with urllib.request.urlopen(url, timeout=5) as response:
                         return response.read().decode("utf-8")
                 except OSError:
                     return ""
 
-            start = time.perf_counter()
-            while "NurOwn" not in page():
-                if time.perf_counter() - start > 600:
-                    raise RuntimeError("mkdocs serve did not come up")
-                time.sleep(0.25)
-            first_build = time.perf_counter() - start
-            record = project / "data" / "studies" / "nct03280056.yml"
+            def wait(what: str, test) -> float:
+                since = time.perf_counter()
+                while not all(test(page(url)) for url in urls):
+                    if time.perf_counter() - since > 600:
+                        raise RuntimeError(f"{what}: not seen after 600 s")
+                    time.sleep(0.05)
+                return round(time.perf_counter() - since, 2)
+
+            first_build = wait("mkdocs serve did not come up", lambda html: "</html>" in html)
+            record = project / "data" / "studies" / f"{study}.yml"
+            original = record.read_text(encoding="utf-8")
             marker = f"benchmark-edit-{int(time.time())}"
-            text = record.read_text(encoding="utf-8").replace("sponsor: ", f"product: {marker}\nsponsor: ", 1)
-            text = "\n".join(line for line in text.splitlines() if not line.startswith("product: NurOwn")) + "\n"
-            saved = time.perf_counter()
-            record.write_text(stamp_text(text)[0], encoding="utf-8")
-            while marker not in page():
-                if time.perf_counter() - saved > 600:
-                    raise RuntimeError("the edit never appeared")
-                time.sleep(0.1)
-            return {"serve_first_build_s": round(first_build, 1), "edit_to_reload_s": round(time.perf_counter() - saved, 1)}
+            edited = original.replace("\nsponsor: ", f"\nsponsor: {marker} ", 1)
+            record.write_text(edited, encoding="utf-8")
+            edit = wait("the edit never appeared", lambda html: marker in html)
+            record.write_text(edited.replace("\nenrolled: ", "\nenrolled: -", 1), encoding="utf-8")
+            broken = wait("the problem panel never appeared", lambda html: 'id="atlas-problems"' in html)
+            record.write_text(original, encoding="utf-8")
+            fixed = wait("the fixed page never appeared",
+                         lambda html: 'id="atlas-problems"' not in html and marker not in html and "</html>" in html)
+            return {"full_build_s": round(full_build, 2), "serve_first_build_s": first_build,
+                    "edit_to_reload_s": edit, "edit_over_full_build": round(edit / full_build, 3),
+                    "invalid_to_panel_s": broken, "fix_to_page_s": fixed}
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -374,8 +397,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     loop = edit_loop() if args.edit_loop else None
     if loop:
-        print(f"edit loop (real data): first serve build {loop['serve_first_build_s']} s, "
-              f"save to reloaded page {loop['edit_to_reload_s']} s")
+        print(f"edit loop (real data): full build {loop['full_build_s']} s, first serve build "
+              f"{loop['serve_first_build_s']} s, save to reloaded page {loop['edit_to_reload_s']} s "
+              f"({loop['edit_over_full_build']} of the full build), invalid save to problem panel "
+              f"{loop['invalid_to_panel_s']} s, fix to page {loop['fix_to_page_s']} s")
     reading = reader_on_real_data() if args.reader else None
     if reading:
         print(json.dumps(reading, ensure_ascii=False, indent=1))

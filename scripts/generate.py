@@ -1,8 +1,12 @@
 """Generate the Markdown pages of docs/en and docs/zh from data/.
 
-Reads: data/, schema/, scripts/templates/. Writes: the generated folders of docs/ (render.GENERATED_DIRS),
-and nothing at all when any record is invalid. Writes a file only when its content changed (so `mkdocs serve` does
-not rebuild in a loop) and removes generated files that no record produces any more.
+Reads: data/, schema/, scripts/ (code and templates). Writes: the generated folders of docs/ (render.GENERATED_DIRS)
+and .cache/ (the generation cache and a staging folder), and nothing in docs/ when any record is invalid.
+All or nothing: changed pages are first written to a staging folder (.cache/atlas-stage/), and only moved into
+docs/ once every page has been rendered and written (and, for `mkdocs build`, once the strict build of the staged
+pages has succeeded: see scripts/hooks/generate.py). Only files whose content changed are moved in, so unchanged
+files keep their modification time (`mkdocs serve --dirty` rebuilds only what changed, and does not loop), and
+generated files that no record produces any more are removed.
 Usage: python -m scripts.generate [--check]   (--check: write nothing, exit 1 if docs/ is not up to date)
 """
 
@@ -14,25 +18,37 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import forked, guard
-from .records import DEFAULT_SETTINGS, Error, load_site
+from .records import DEFAULT_SETTINGS, LANGS, Error, Site, load_site
 from .render import GENERATED_DIRS, render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(".cache") / "atlas-generate.json"
+STAGE = Path(".cache") / "atlas-stage"
+PARALLEL_FROM = 300  # records
+# The interface strings the MkDocs hooks print (the serve error panel, the search dialog's name), in both languages.
+HOOK_STRINGS = ("a11y.search_dialog", "serve.errors_title", "serve.errors_fix")
 
 
 @dataclass
 class Outcome:
     errors: list[Error] = field(default_factory=list)
+    warnings: list[Error] = field(default_factory=list)  # outdated translations published as pending (serve)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # load_validate, render, write (for the benchmark)
+    # What the MkDocs hooks need from the data, taken from validated records only (see hook_facts).
+    facts: dict = field(default_factory=dict)
+    # Set when pages were staged and not yet moved into docs/ (commit(), or discard()).
+    stage: Path | None = None
+    cache: dict = field(default_factory=dict, repr=False)
 
 
 def generated_files(docs: Path) -> set[str]:
@@ -64,51 +80,109 @@ def settings_from_env() -> dict[str, str]:
             "repository": os.environ.get("REPO_URL") or DEFAULT_SETTINGS["repository"]}
 
 
-CACHE = Path(".cache") / "atlas-generate.json"
-PARALLEL_FROM = 300  # records
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file, or None for anything else (a FIFO, a device, a directory, a symlink) — checked on
+    the opened file, so a FIFO named like a record never blocks the read and a file swapped in between is seen."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return handle.read()
 
 
-def fingerprint(root: Path, settings: dict[str, str], today: dt.date) -> str:
-    """A digest of everything generation depends on: the names, sizes and times of the input files, the settings
-    and the date (freshness flags depend on it). Equal digests mean equal output."""
-    digest = hashlib.sha256(json.dumps([settings, today.isoformat()], sort_keys=True).encode())
-    for folder, pattern in (("data", "**/*.yml"), ("schema", "*.json"), ("scripts", "**/*.py"),
-                            ("scripts/templates", "*.j2")):
-        for path in sorted((root / folder).glob(pattern)):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+def _digest_tree(digest, root: Path, folder: Path) -> None:
+    """Add every entry under `folder` to the digest: regular files by content, anything else by its kind (and a
+    symlink by its target), so a backup file, a directory or a FIFO named like a record changes the key too."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        rel = Path(entry.path).relative_to(root).as_posix()
+        if entry.name == "__pycache__":  # written by Python itself, and not an input
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            digest.update(f"D {rel}\n".encode())
+            _digest_tree(digest, root, Path(entry.path))
+            continue
+        data = read_regular(Path(entry.path))
+        if data is not None:
+            digest.update(f"F {rel} {len(data)}\n".encode())
+            digest.update(hashlib.sha256(data).digest())
+        elif entry.is_symlink():
+            digest.update(f"L {rel} {os.readlink(entry.path)}\n".encode())
+        else:
+            digest.update(f"O {rel} {entry.stat(follow_symlinks=False).st_mode}\n".encode())
+
+
+def fingerprint(root: Path, settings: dict[str, str], today: dt.date, outdated_as_pending: bool = False) -> str:
+    """A digest of everything generation depends on: the content of every file under data/, schema/ and scripts/
+    (code and templates; not modification times, which an edit can keep), the settings, the date (freshness flags
+    depend on it) and the mode. Equal digests mean equal output."""
+    digest = hashlib.sha256(json.dumps([settings, today.isoformat(), outdated_as_pending], sort_keys=True).encode())
+    for folder in ("data", "schema", "scripts"):
+        _digest_tree(digest, root, root / folder)
     return digest.hexdigest()
 
 
-def _unchanged(root: Path, key: str) -> int | None:
-    """The number of generated files, if the last run had the same inputs and its output is still in place."""
+def hook_facts(site: Site) -> dict:
+    """What the MkDocs hooks use from the data, from validated records only, so that a hook never reads data/ itself
+    (a broken, blocking or half-written file there is the generator's to report): the glossary terms (abbreviation
+    marking, Chinese word list for search) and the interface strings the hooks print."""
+    terms = [{"term": dict(term["term"]), "abbreviation": term.get("abbreviation"),
+              "zh_alternatives": list(term.get("zh_alternatives", []))} for term in site.kind("glossary")]
+    strings = {lang: {k: site.strings[lang][k] for k in HOOK_STRINGS if k in site.strings.get(lang, {})}
+               for lang in LANGS}
+    return {"glossary": terms, "strings": strings}
+
+
+def read_cache(root: Path) -> dict:
+    data = read_regular(root / CACHE)
     try:
-        cache = json.loads((root / CACHE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        cache = json.loads(data) if data else {}
+    except ValueError:
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _unchanged(root: Path, cache: dict, key: str) -> int | None:
+    """The number of generated files, if the last run had the same inputs and its output is still in place."""
     docs = root / "docs"
-    if cache.get("fingerprint") != key or generated_files(docs) != set(cache["files"]):
+    if cache.get("fingerprint") != key or not isinstance(cache.get("files"), dict) \
+            or generated_files(docs) != set(cache["files"]):
         return None
-    if any((docs / rel).stat().st_size != size for rel, size in cache["files"].items()):
+    try:
+        if any((docs / rel).stat().st_size != size for rel, size in cache["files"].items()):
+            return None
+    except OSError:
         return None
     return len(cache["files"])
 
 
 def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = None,
-             settings: dict[str, str] | None = None) -> Outcome:
+             settings: dict[str, str] | None = None, outdated_as_pending: bool = False,
+             staged: bool = False) -> Outcome:
     """Validate data, render, and bring docs/ up to date (or only compare, with check=True). When no input changed
-    since the last run and its output is intact, nothing is read, rendered or written."""
+    since the last run and its output is intact, nothing is read, rendered or written.
+    staged=True leaves the changed pages in the staging folder (outcome.stage, a complete docs/ tree: unchanged files
+    hard-linked from docs/) for the caller to build from, then commit() or discard(); docs/ is untouched until then.
+    outdated_as_pending: see records.load_site (the preview under `mkdocs serve`)."""
     today = today or dt.date.today()
     settings = {**settings_from_env(), **(settings or {})}
     if not settings["site_url"].endswith("/"):
         settings["site_url"] += "/"
-    key = fingerprint(root, settings, today)
-    if not check and (count := _unchanged(root, key)) is not None:
-        return Outcome(unchanged=count)
+    key = fingerprint(root, settings, today, outdated_as_pending)
+    cache = read_cache(root)
+    if not check and (count := _unchanged(root, cache, key)) is not None:
+        return Outcome(unchanged=count, facts=cache.get("facts", {}))
     started = time.perf_counter()
-    site, errors = load_site(root / "data", today)
+    site, errors = load_site(root / "data", today, outdated_as_pending=outdated_as_pending)
     if errors:
-        return Outcome(errors=errors)
+        # The hooks keep what they knew from the last valid data (the site shown is the last valid one too).
+        return Outcome(errors=errors, warnings=site.warnings, facts=cache.get("facts", {}))
     site.settings = settings
     loaded = time.perf_counter()
     # Two languages, two cores: worth a fork once the data set is large (a fork costs a few milliseconds).
@@ -116,32 +190,84 @@ def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = Non
     pages = render_pages(site, parallel=records >= PARALLEL_FROM and forked.safe_to_fork())
     rendered = time.perf_counter()
     docs = root / "docs"
-    outcome = Outcome(seconds={"load_validate": loaded - started, "render": rendered - loaded})
+    outcome = Outcome(warnings=site.warnings, facts=hook_facts(site),
+                      seconds={"load_validate": loaded - started, "render": rendered - loaded})
     present = generated_files(docs)  # one directory walk instead of a stat per page
-    folders: set[Path] = set()
     sizes: dict[str, int] = {}
+    changed: dict[str, bytes] = {}
     for rel, text in pages.items():
-        target = docs / rel
         data = text.encode("utf-8")
         sizes[rel] = len(data)
-        if rel in present and target.read_bytes() == data:
+        if rel in present and (docs / rel).stat().st_size == len(data) and (docs / rel).read_bytes() == data:
             outcome.unchanged += 1
-            continue
-        outcome.written.append(rel)
-        if not check:
+        else:
+            changed[rel] = data
+    outcome.written = list(changed)
+    outcome.removed = sorted(present - set(pages))
+    outcome.cache = {"fingerprint": key, "files": sizes, "facts": outcome.facts}
+    if not check:
+        if changed or outcome.removed:
+            outcome.stage = _stage(root, changed, outcome.removed, tree=staged)
+        if not staged:
+            commit(root, outcome)
+    outcome.seconds["write"] = time.perf_counter() - rendered
+    return outcome
+
+
+def _stage(root: Path, changed: dict[str, bytes], removed: list[str], tree: bool) -> Path:
+    """Write the changed pages under a fresh staging folder; with tree=True, also hard-link every other file of
+    docs/ there (no copy, same content and times), so that the staging folder is a complete docs/ to build from."""
+    stage = root / STAGE
+    shutil.rmtree(stage, ignore_errors=True)
+    docs_stage = stage / "docs"
+    docs_stage.mkdir(parents=True)
+    if tree:
+        docs = root / "docs"
+        skip = set(changed) | set(removed)
+        for folder, dirs, names in os.walk(docs):
+            rel_folder = Path(folder).relative_to(docs)
+            (docs_stage / rel_folder).mkdir(exist_ok=True)
+            for name in names:
+                rel = (rel_folder / name).as_posix()
+                if rel not in skip:
+                    os.link(Path(folder, name), docs_stage / rel, follow_symlinks=False)
+    folders: set[Path] = set()
+    for rel, data in changed.items():
+        target = docs_stage / rel
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
+    return docs_stage
+
+
+def commit(root: Path, outcome: Outcome) -> None:
+    """Move the staged pages into docs/ (each with one rename: a reader sees the old file or the new one, never half
+    of one), remove the stale ones, record the cache, and drop the staging folder."""
+    docs = root / "docs"
+    if outcome.stage is not None:
+        folders: set[Path] = set()
+        for rel in outcome.written:
+            target = docs / rel
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-            target.write_bytes(data)
-    for rel in sorted(present - set(pages)):
-        outcome.removed.append(rel)
-        if not check:
-            (docs / rel).unlink()
-    if not check:
-        (root / CACHE).parent.mkdir(exist_ok=True)
-        (root / CACHE).write_text(json.dumps({"fingerprint": key, "files": sizes}), encoding="utf-8")
-    outcome.seconds["write"] = time.perf_counter() - rendered
-    return outcome
+            os.replace(outcome.stage / rel, target)
+        for rel in outcome.removed:
+            (docs / rel).unlink(missing_ok=True)
+    if not outcome.cache:  # nothing was generated (the inputs had not changed)
+        return
+    (root / CACHE).parent.mkdir(exist_ok=True)
+    tmp = (root / CACHE).with_suffix(".tmp")
+    tmp.write_text(json.dumps(outcome.cache), encoding="utf-8")
+    os.replace(tmp, root / CACHE)
+    discard(root, outcome)
+
+
+def discard(root: Path, outcome: Outcome) -> None:
+    """Drop the staged pages: docs/ stays as it was."""
+    shutil.rmtree(root / STAGE, ignore_errors=True)
+    outcome.stage = None
 
 
 @guard.command

@@ -74,6 +74,8 @@ class Site:
     invalid: dict[str, set[str]] = field(default_factory=dict)
     # Where the site is published and where its sources live: for citations, feeds and "suggest a correction".
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    # Problems that do not stop publication in this run (outdated translations under `mkdocs serve`).
+    warnings: list[Error] = field(default_factory=list)
 
     def exists(self, kind: str, rec_id: str) -> bool:
         return rec_id in self.records[kind] or rec_id in self.invalid.get(kind, set())
@@ -95,8 +97,11 @@ def yaml_errors(rel: str, exc: yamlio.YamlError) -> list[Error]:
     return [Error(rel, p.message, p.fix, field_name(p.path) if p.path else "", p.line, p.column) for p in exc.problems]
 
 
-def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[Error]]:
-    """Load and check the whole data set; return the site and every error found."""
+def load_site(data_dir: Path, today: dt.date | None = None,
+              outdated_as_pending: bool = False) -> tuple[Site, list[Error]]:
+    """Load and check the whole data set; return the site and every error found. outdated_as_pending=True (the
+    preview under `mkdocs serve`, where changing one language first is the normal first step of an edit) reports an
+    outdated translation in site.warnings and publishes it as if marked `pending: true`, with the notice."""
     today = today or dt.date.today()
     root = data_dir.parent
     errors: list[Error] = []
@@ -118,7 +123,7 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
         strings = _load_strings(data_dir, root, today, errors)
     site = Site(records, strings, today, invalid)
     with guard.about("data/ (the checks across records)"):
-        errors.extend(_cross_check(site))
+        errors.extend(_cross_check(site, outdated_as_pending))
     return site, errors
 
 
@@ -384,7 +389,7 @@ def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]
                    f"cite it as [[ref:{labels[label]}]] after the claim; name it in words if the sentence needs to")
 
 
-def _cross_check(site: Site) -> Iterator[Error]:
+def _cross_check(site: Site, outdated_as_pending: bool = False) -> Iterator[Error]:
     avoid = {
         bad: term for term in site.kind("glossary") for bad in term.get("zh_avoid", [])
     }
@@ -392,7 +397,7 @@ def _cross_check(site: Site) -> Iterator[Error]:
         refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
         for rec in site.kind(kind):
             with guard.about(rec.path):
-                yield from _check_record(site, rec, refs, avoid)
+                yield from _check_record(site, rec, refs, avoid, outdated_as_pending)
     yield from _check_studies(site)
     yield from _check_excluded(site)
     yield from _check_searches(site)
@@ -436,7 +441,7 @@ def _cross_check(site: Site) -> Iterator[Error]:
     yield from _check_unique(site, "references", ("pmid", "doi"))
 
 
-def _check_record(site: Site, rec: Record, refs: list, avoid: dict) -> Iterator[Error]:
+def _check_record(site: Site, rec: Record, refs: list, avoid: dict, outdated_as_pending: bool) -> Iterator[Error]:
     """A record's references, inline links (and how they read in their sentence), translation stamps, numbers,
     Chinese punctuation and glossary terms."""
     labels = {reference_label(site.records["references"][r]): r for r in rec.get("references", [])
@@ -470,6 +475,9 @@ def _check_record(site: Site, rec: Record, refs: list, avoid: dict) -> Iterator[
         for lang in LANGS:
             for message, fix in link_prose_problems(text[lang], lang, shown_in(lang), labels):
                 yield Error(rec.path, message, fix, field_name(path + (lang,)), line)
+        if outdated_as_pending and _outdated(text):
+            site.warnings.extend(_check_translation(rec, path, text, line))
+            text["pending"] = True
         yield from _check_translation(rec, path, text, line)
         only_en, only_zh = numerals.differences(text["en"], text["zh"])
         if (only_en or only_zh) and not text.get("pending"):
@@ -488,6 +496,11 @@ def _check_record(site: Site, rec: Record, refs: list, avoid: dict) -> Iterator[
                 yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
                             f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
                             field_name(path + ("zh",)), line)
+
+
+def _outdated(text: dict) -> bool:
+    """The source text changed after the translation was stamped, and the translation is not marked pending."""
+    return "stamp" in text and not text.get("pending") and text["stamp"] != stamp_of(text[source_of(text)[0]])
 
 
 def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -> Iterator[Error]:

@@ -108,21 +108,29 @@ def relative(target: str, current: str) -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """One Jinja environment per process: compiled templates are kept between generations (each `mkdocs serve`
+    rebuild), and recompiled when a template file changes (auto_reload). Nothing site-specific lives in it."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=True,  # every value goes through _finalize, which returns Md; see the Md docstring
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(evidence_labels=evidence.LABELS)
+    return env
+
+
 class Renderer:
-    """Holds the site and one Jinja environment; `pages()` renders everything."""
+    """Holds the site and the Jinja environment; `pages()` renders everything."""
 
     def __init__(self, site: Site):
         self.site = site
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES),
-            undefined=jinja2.StrictUndefined,
-            finalize=_finalize,
-            autoescape=True,  # every value goes through _finalize, which returns Md; see the Md docstring
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.globals.update(evidence_labels=evidence.LABELS)
+        self.env = _environment()
         self._parsed: dict[str, dict] = {}
         self._index: dict[tuple, dict] = {}
 

@@ -132,3 +132,27 @@ def test_every_page_shows_when_its_facts_were_checked(fixture_site):
         text = path.read_text(encoding="utf-8")
         empty = "No pages have been written for this section yet." in text or "本栏目尚未撰写页面。" in text
         assert empty or date.search(text), path
+
+
+def test_a_strict_build_that_fails_after_generation_leaves_docs_and_site_byte_identical(tmp_path):
+    """Valid data, then a strict failure later in the build (here a broken link in a hand-written page): the new
+    pages were generated and built, but neither docs/ nor site/ changes; the next good build brings both."""
+    from conftest import FIXTURE_DATA, copy_project, mkdocs_build, snapshot
+
+    project = copy_project(tmp_path / "p", FIXTURE_DATA)
+    assert mkdocs_build(project).returncode == 0
+    study = project / "data" / "studies" / "nct00000001.yml"
+    study.write_text(study.read_text(encoding="utf-8").replace("enrolled: 48", "enrolled: 49"), encoding="utf-8")
+    about = project / "docs" / "en" / "about.md"
+    good = about.read_text(encoding="utf-8")
+    about.write_text(good + "\n[A page that does not exist](missing.md)\n", encoding="utf-8")
+    before = snapshot(project)
+    result = mkdocs_build(project)
+    assert result.returncode != 0 and "missing.md" in result.stderr
+    assert snapshot(project) == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+    about.write_text(good, encoding="utf-8")
+    assert mkdocs_build(project).returncode == 0
+    after = snapshot(project)
+    assert after["docs/en/studies/nct00000001.md"] != before["docs/en/studies/nct00000001.md"]
+    assert after["site/studies/nct00000001/index.html"] != before["site/studies/nct00000001/index.html"]

@@ -66,3 +66,84 @@ def test_check_mode_reports_out_of_date_pages(tmp_path):
     assert run("--check").returncode == 1
     assert run().returncode == 0
     assert run("--check").returncode == 0
+
+
+def test_cache_key_is_the_content_not_size_and_time(tmp_path):
+    """An edit that keeps a file's size and modification time still regenerates (and is validated)."""
+    import os
+
+    project = _project(tmp_path)
+    assert not generate(project, today=TODAY).errors
+    study = project / "data" / "studies" / "nct00000001.yml"
+    before = study.stat()
+    text = study.read_text(encoding="utf-8")
+    assert "enrolled: 48" in text
+    study.write_text(text.replace("enrolled: 48", "enrolled: -1"), encoding="utf-8")  # same size
+    os.utime(study, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert study.stat().st_size == before.st_size and study.stat().st_mtime_ns == before.st_mtime_ns
+    outcome = generate(project, today=TODAY)
+    assert any("enrolled" in str(e) for e in outcome.errors)
+
+
+def test_entries_that_are_not_records_are_reported_by_build_and_validator_alike(tmp_path):
+    """A backup file, a directory, a FIFO and a dangling symlink named like records: each one message, the same
+    from the validator and from generation, and nothing blocks (a FIFO read would)."""
+    import os
+
+    project = _project(tmp_path)
+    assert not generate(project, today=TODAY).errors
+    studies = project / "data" / "studies"
+    (studies / "nct00000001.yml~").write_bytes((studies / "nct00000001.yml").read_bytes())
+    (studies / "folder-study.yml").mkdir()
+    os.mkfifo(studies / "fifo-study.yml")
+    (studies / "gone-study.yml").symlink_to(studies / "does-not-exist.yml")
+    before = _snapshot(project / "docs")
+    outcome = generate(project, today=TODAY)
+    validator = subprocess.run([sys.executable, "-m", "scripts.validate", "--data", str(project / "data")],
+                               cwd=project, capture_output=True, text=True, timeout=60)
+    assert validator.returncode == 1
+    for name in ("nct00000001.yml~", "folder-study.yml", "fifo-study.yml", "gone-study.yml"):
+        messages = [str(e) for e in outcome.errors if e.file == f"data/studies/{name}"]
+        assert len(messages) == 1, (name, outcome.errors)
+        assert messages[0] in validator.stderr
+    assert _snapshot(project / "docs") == before
+    # The cache key is computed from the same tree without reading the FIFO either.
+    assert generate(project, today=TODAY).errors
+
+
+def test_staged_generation_leaves_docs_untouched_until_commit(tmp_path):
+    from scripts.generate import commit, discard
+
+    project = _project(tmp_path)
+    assert not generate(project, today=TODAY).errors
+    before = _snapshot(project / "docs")
+    study = project / "data" / "studies" / "nct00000001.yml"
+    study.write_text(study.read_text(encoding="utf-8").replace("enrolled: 48", "enrolled: 49"), encoding="utf-8")
+    staged = generate(project, today=TODAY, staged=True)
+    assert staged.written and staged.stage is not None
+    assert _snapshot(project / "docs") == before
+    # The staging folder is a whole docs/ tree (hand-written pages included) to build from.
+    assert (staged.stage / "en" / "index.md").read_bytes() == before["en/index.md"]
+    assert b"49" in (staged.stage / "en" / "studies" / "nct00000001.md").read_bytes()
+    discard(project, staged)
+    assert _snapshot(project / "docs") == before and not staged.stage
+    staged = generate(project, today=TODAY, staged=True)
+    commit(project, staged)
+    after = _snapshot(project / "docs")
+    assert after["en/studies/nct00000001.md"] != before["en/studies/nct00000001.md"]
+    assert {k for k in after if after[k] != before.get(k)} == set(staged.written)
+    assert generate(project, today=TODAY).written == []
+
+
+def test_outdated_translation_is_a_warning_only_for_the_preview(tmp_path):
+    project = _project(tmp_path)
+    study = project / "data" / "studies" / "nct00000001.yml"
+    text = study.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith("  en: ") and "stamp" not in l)
+    study.write_text(text.replace(line, line + " Changed.", 1), encoding="utf-8")
+    strict = generate(project, today=TODAY)
+    assert any("outdated" in e.message for e in strict.errors)
+    preview = generate(project, today=TODAY, outdated_as_pending=True)
+    assert not preview.errors and any("outdated" in w.message for w in preview.warnings)
+    page = (project / "docs" / "zh" / "studies" / "nct00000001.md").read_text(encoding="utf-8")
+    assert "!!! warning" in page  # the pending notice on the Chinese page

@@ -1,6 +1,7 @@
 """MkDocs hook: accessibility additions that the theme does not make.
 
-Reads: data/strings/<lang>.yml (labels) and data/glossary/*.yml (abbreviations). Writes: each page, in memory —
+Reads: the interface strings and glossary terms of the last valid data, through scripts/hooks/common.py (the
+generator's, not data/ itself). Writes: each page, in memory —
 1. Material's search panel is a role="dialog" without an accessible name (axe: aria-dialog-name): it gets the label
    of the page's language;
 2. the first use of each glossary abbreviation on a page (outside links and code) is marked `<abbr>` with its
@@ -21,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import guard, yamlio  # noqa: E402
-from scripts.hooks.common import glossary_terms, language  # noqa: E402
+from scripts import guard  # noqa: E402
+from scripts.hooks.common import glossary_terms, language, string  # noqa: E402
 
 _DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 # An HTML page body split into the parts no abbreviation may be marked in — comments, tags (a quoted attribute
@@ -37,13 +38,8 @@ _abbreviations: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
 
 @guard.hook
 def on_config(config):
-    root = Path(config.config_file_path).parent
     for lang in ("en", "zh"):
-        try:
-            label = yamlio.read(root / "data" / "strings" / f"{lang}.yml").data["a11y.search_dialog"]
-        except (OSError, yamlio.YamlError, KeyError, TypeError):
-            continue  # the generate hook reports bad data files and aborts the build
-        if isinstance(label, str):
+        if label := string(lang, "a11y.search_dialog"):
             _labels[lang] = label
     expansions: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
     for term in glossary_terms(config):

@@ -1,15 +1,18 @@
-"""What the MkDocs hooks share (not itself a hook): the language being built, and the glossary terms.
+"""What the MkDocs hooks share (not itself a hook): the language being built, and what the generator tells the
+hooks about the data.
 
-Reads: data/glossary/*.yml (read once per build, however many hooks ask). Writes: nothing.
+Reads: nothing. The generate hook stores here what scripts.generate derived from validated records (`set_facts`):
+the glossary terms and the interface strings the hooks print. No hook reads data/ itself: a broken file there, a
+FIFO or a dangling symlink named like a record, is the generator's to report, with the same message as the
+validator; a hook that read it would crash or block first. Imported as a normal module (MkDocs reloads nothing
+here between `mkdocs serve` rebuilds), so this is also where the serve state lives across rebuilds.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from scripts import yamlio
-
 DEFAULT = "en"
+
+_facts: dict = {"glossary": [], "strings": {}}
 
 
 def language(config) -> str:
@@ -18,36 +21,16 @@ def language(config) -> str:
     return i18n.current_language if i18n is not None else DEFAULT
 
 
-_terms: dict[tuple, list[dict]] = {}
+def set_facts(facts: dict) -> None:
+    if facts:
+        _facts.update(facts)
 
 
-def _usable(data) -> bool:
-    """True when the fields the hooks read have the types they expect. The hooks run before the generate hook
-    validates data/ (MkDocs calls on_config first), so a term whose fields are null or of the wrong type is left out
-    here rather than stopping the build with a traceback before validation can report it."""
-    if not isinstance(data, dict) or not isinstance(data.get("term"), dict):
-        return False
-    term, alternatives = data["term"], data.get("zh_alternatives", [])
-    return (all(isinstance(term.get(lang), str) for lang in ("en", "zh"))
-            and isinstance(data.get("abbreviation", ""), str)
-            and isinstance(alternatives, list) and all(isinstance(a, str) for a in alternatives))
+def glossary_terms(config=None) -> list[dict]:
+    """The glossary terms of the last valid data: {'term': {'en', 'zh', …}, 'abbreviation', 'zh_alternatives'}."""
+    return _facts.get("glossary", [])
 
 
-def glossary_terms(config) -> list[dict]:
-    """The glossary records the hooks can use (invalid ones are reported by the generate hook, which aborts the
-    build)."""
-    folder = Path(config.config_file_path).parent / "data" / "glossary"
-    paths = sorted(folder.glob("*.yml"))
-    key = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
-    if key not in _terms:
-        terms = []
-        for path in paths:
-            try:
-                data = yamlio.read(path).data
-            except (yamlio.YamlError, OSError):
-                continue
-            if _usable(data):
-                terms.append(data)
-        _terms.clear()
-        _terms[key] = terms
-    return _terms[key]
+def string(lang: str, key: str) -> str | None:
+    """An interface string of the last valid data/strings/<lang>.yml (the ones scripts.generate.HOOK_STRINGS lists)."""
+    return _facts.get("strings", {}).get(lang, {}).get(key)
