@@ -1,13 +1,11 @@
 """MkDocs hook: accessibility additions that the theme does not make.
 
-Reads: data/strings/<lang>.yml (labels) and data/glossary/*.yml (abbreviations). Writes: each page, in memory —
-1. Material's search panel is a role="dialog" without an accessible name (axe: aria-dialog-name): it gets the label
-   of the page's language;
-2. the first use of each glossary abbreviation on a page (outside links and code) is marked `<abbr>` with its
-   expansion in the page's language, and is focusable, so the expansion shows on keyboard focus and on tap as well
-   as on hover, without a tab stop for every later use. Done here on the page's HTML in one pass rather than with
-   Markdown's `abbr` extension, whose definitions, appended to every page, made up 40 % of the Markdown conversion
-   time (5.7 ms a page with 59 abbreviations), and which marked every use only for this hook to unmark them.
+Reads: data/glossary/*.yml (abbreviations). Writes: each page, in memory: the first use of each glossary
+abbreviation on a page (outside links and code) is marked `<abbr>` with its expansion in the page's language, and is
+focusable, so the expansion shows on keyboard focus and on tap as well as on hover, without a tab stop for every later
+use. Done here on the page's HTML in one pass rather than with Markdown's `abbr` extension, whose definitions,
+appended to every page, made up 40 % of the Markdown conversion time (5.7 ms a page with 59 abbreviations), and which
+marked every use only for this hook to unmark them.
 """
 
 from __future__ import annotations
@@ -21,25 +19,16 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import yamlio  # noqa: E402
 from scripts.hooks.common import glossary_terms, language  # noqa: E402
 
-_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 # An HTML page body split into tags and the text between them.
 _TAG = re.compile(r"(<[^>]*>)")
 _SKIP = re.compile(r"<(/?)(a|abbr|code|pre|script|style|svg|textarea)\b", re.I)  # nothing marked inside these
-_labels: dict[str, str] = {}
 # Per language: one pattern matching any abbreviation as a whole word (longest first), and each one's expansion.
 _abbreviations: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
 
 
 def on_config(config):
-    root = Path(config.config_file_path).parent
-    for lang in ("en", "zh"):
-        try:
-            _labels[lang] = yamlio.read(root / "data" / "strings" / f"{lang}.yml").data["a11y.search_dialog"]
-        except (OSError, yamlio.YamlError, KeyError, TypeError):
-            pass  # the generate hook reports bad data files and aborts the build
     expansions: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
     for term in glossary_terms(config):
         abbr, en, zh = term.get("abbreviation"), term["term"].get("en", ""), term["term"]["zh"]
@@ -79,9 +68,3 @@ def on_page_content(html_text: str, page, config, files) -> str:
             parts[i] = pattern.sub(first_use, part)
     return "".join(parts)
 
-
-def on_post_page(output: str, page, config) -> str:
-    label = _labels.get(language(config))
-    if label:
-        output = output.replace(_DIALOG, _DIALOG[:-1] + f' aria-label="{html.escape(label)}">', 1)
-    return output
