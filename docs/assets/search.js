@@ -95,6 +95,7 @@
       more.hidden = true;
       status.replaceChildren();
       if (query) noResults(query);
+      box.dispatchEvent(new CustomEvent("atlas-search:shown", {detail: {query: query}}));
       return;
     }
     status.textContent = words.loading;
@@ -108,6 +109,9 @@
       if (!results.length) return noResults(query);
       status.textContent = results.length === 1 ? words.results_one : say("results_other", {count: results.length});
       return showMore();
+    }).then(function () {
+      // For the browser tests and the benchmark: the results of `query` are on screen.
+      if (mine === generation) box.dispatchEvent(new CustomEvent("atlas-search:shown", {detail: {query: query}}));
     }).catch(function () { status.textContent = words.error; });
   }
 
