@@ -64,7 +64,11 @@ _LUNR_QUERY = """async (q) => {
 
 
 def load_queries(path: Path = QUERIES) -> dict[str, list[dict]]:
-    return yamlio.read(path).data
+    """{language: [{q, expect}]}; an item with `same_as` gets the expected pages of that English query."""
+    data = yamlio.read(path).data
+    english = {item["q"]: item["expect"] for item in data["en"] if "expect" in item}
+    return {lang: [{"q": item["q"], "expect": item.get("expect") or english[item["same_as"]]} for item in items]
+            for lang, items in data.items()}
 
 
 def page_paths(links: list[str], base: str) -> list[str]:

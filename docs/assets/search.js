@@ -17,7 +17,12 @@
   var words = JSON.parse(box.querySelector(".atlas-search__strings").textContent);
   var root = new URL(box.getAttribute("data-root"), location.href);
   var FILTERS = ["kind", "cell", "route", "phase", "status", "label", "country"];
-  var PAGE = 10, MAX_QUERY = 200;
+  var PAGE = 10, MAX_QUERY = 200, FEW = 5;
+  // Pagefind lists only pages that contain every word of a query; the words a question adds ("what is", "如何",
+  // "吗") are left out, unless nothing else is left.
+  var FILLER = document.documentElement.lang === "zh"
+    ? /什么是|是什么|是否|有没有|如何|怎么样|怎样|怎么|哪些|[吗呢]/g
+    : /\b(?:what|which|who|how|why|when|where|is|are|was|do|does|did|can|could|should|the|a|an|of|for|to|in|on|into|with|about|there|any|my|i)\b/gi;
   var pagefind = null, loading = null, results = [], shown = 0, generation = 0, timer = 0;
 
   function say(key, values) {
@@ -30,9 +35,9 @@
         return module.options({
           baseUrl: root.pathname,
           excerptLength: 26,
-          // Titles (h1) and the hidden identifiers (registry numbers, products) count most; a glossary's other
-          // names for a term the page uses count a little, so pages that say the word itself stay first.
-          ranking: {metaWeights: {title: 6, ids: 12, aliases: 1.5}, termSimilarity: 2.5, pageLength: 0.4}
+          // Titles, the hidden identifiers (registry numbers, products) and the names of the terms in the title
+          // count most; the names of terms a page only mentions count a little (scripts/hooks/search.py).
+          ranking: {metaWeights: {title: 10, ids: 12, names: 8, aliases: 1}}
         }).then(function () { pagefind = module; return module.filters(); }).then(drawFilters);
       });
       loading.catch(function () { status.textContent = words.error; });
@@ -100,10 +105,10 @@
     }
     status.textContent = words.loading;
     load().then(function () {
-      return pagefind.search(searchable ? query : null, {filters: filters});
+      return find(searchable ? query : null, filters);
     }).then(function (found) {
       if (mine !== generation) return;  // a later keystroke has started another search
-      results = (found && found.results) || [];
+      results = found;
       shown = 0;
       list.replaceChildren();
       if (!results.length) return noResults(query);
@@ -113,6 +118,41 @@
       // For the browser tests and the benchmark: the results of `query` are on screen.
       if (mine === generation) box.dispatchEvent(new CustomEvent("atlas-search:shown", {detail: {query: query}}));
     }).catch(function () { status.textContent = words.error; });
+  }
+
+  // The words of a query as Pagefind cuts them (Chinese has no spaces: the browser's word segmenter).
+  var segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(document.documentElement.lang, {granularity: "word"}) : null;
+  function segments(query) {
+    if (!segmenter) return query.split(/\s+/).filter(Boolean);
+    return Array.from(segmenter.segment(query)).filter(function (s) { return s.isWordLike; }).map(function (s) { return s.segment; });
+  }
+
+  function find(query, filters) {
+    var terms = query && query.replace(FILLER, " ").trim();
+    if (query && /[\p{L}\p{N}]/u.test(terms)) query = terms;
+    return pagefind.search(query, {filters: filters}).then(function (found) {
+      var parts = query ? segments(query) : [];
+      if (found.results.length >= FEW || parts.length < 2) return found.results;
+      // Few pages have every word (a lay word no page uses, or Chinese cut differently in the page than in the
+      // query): after them, the pages that have most of the words, by Pagefind's score.
+      return Promise.all(parts.map(function (word) { return pagefind.search(word, {filters: filters}); }))
+        .then(function (each) {
+          var pages = new Map();
+          found.results.forEach(function (r) { pages.set(r.id, {result: r, words: parts.length + 1, score: r.score}); });
+          each.forEach(function (one) {
+            one.results.forEach(function (r) {
+              var seen = pages.get(r.id) || {result: r, words: 0, score: 0};
+              if (seen.words > parts.length) return;
+              seen.words += 1;
+              seen.score += r.score;
+              pages.set(r.id, seen);
+            });
+          });
+          return Array.from(pages.values()).sort(function (a, b) {
+            return b.words - a.words || b.score - a.score;
+          }).map(function (seen) { return seen.result; });
+        });
+    });
   }
 
   function noResults(query) {

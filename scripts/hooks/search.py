@@ -5,10 +5,11 @@ data/strings/<lang>.yml (the search box's words). Writes: into each page, in mem
 1. `data-pagefind-body` on the article, so only the article is indexed (not navigation, header, footer); the
    "not medical advice" notice, heading anchors, code blocks and the cite / correct / footer part at the end are
    left out (`data-pagefind-ignore`, or selectors given to Pagefind);
-2. a hidden `aliases` metadata field: the abbreviation, the other names and the lay names (glossary
-   `zh_alternatives`, `en_alternatives`) of every glossary term the page mentions, so 渐冻症, 外泌体, MSC or
-   "Lou Gehrig" find the page without those words being shown; Pagefind searches metadata but shows only the fields
-   the search box asks for;
+2. hidden metadata fields with the abbreviation, the other names and the lay names (glossary `zh_alternatives`,
+   `en_alternatives`) of the glossary terms the page uses, so 渐冻症, 外泌体, MSC or "Lou Gehrig" find the page
+   without those words being shown (Pagefind searches metadata but shows only the fields the search box asks for):
+   `names` for the term the page's title begins with (the page is about it; weighted like the title), `aliases` for
+   the terms it mentions (weighted low, so a page that says the reader's word itself ranks first);
 3. the `kind` filter (study, preclinical, cell type, route, article), from the page's address; the other filters
    (cell type, route, phase, status, evidence label, country) and the `ids` field come from the page templates;
 4. the search box's strings for the page's language, as the Jinja global `atlas_search`;
@@ -19,10 +20,12 @@ searches Chinese pages only), through Pagefind's Python API.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import html
 import re
 import sys
 import time
+import zlib
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -46,6 +49,7 @@ _TAIL = re.compile(r'<h2 id="cite">')
 # A record page's kind, from its address (index pages and hand-written pages are articles).
 _KINDS = {"studies": "study", "preclinical": "preclinical", "cell-types": "cell-type", "routes": "route"}
 _TAG = re.compile(r"<[^>]+>")
+_H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
 _IDS = re.compile(r'(data-pagefind-meta="ids">)([^<]*)')
 _strings: dict[str, dict[str, str]] = {}
 # Per language: (pattern matching any term's name as a whole word, name → the other names it brings).
@@ -74,28 +78,47 @@ def _alias_table(terms: list[dict], lang: str) -> tuple[re.Pattern | None, dict[
         names = [term["term"].get(lang, ""), *term.get(f"{lang}_alternatives", [])]
         abbr = term.get("abbreviation")
         extra = [*names, *([abbr] if abbr else []), *([term["term"].get("en", "")] if lang != "en" else [])]
+        extra = list(dict.fromkeys(extra))
         for name in [*names, *([abbr] if abbr else [])]:
             if isinstance(name, str) and name.strip():
                 table.setdefault(name.lower(), []).extend(x for x in extra if isinstance(x, str) and x.strip())
     if not table:
         return None, {}
     words = sorted(table, key=lambda w: (-len(w), w))
-    # Whole words in Latin script ("ALS" not inside "also"); Chinese names match anywhere.
-    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, words)) + r")(?![a-z0-9])"), table
+    # Whole words in Latin script ("ALS" not inside "also"), plurals too; Chinese names match anywhere.
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, words)) + r")(?:e?s)?(?![a-z0-9])"), table
 
 
-def page_aliases(text: str, lang: str) -> list[str]:
-    """The other names of the glossary terms found in `text` (a page's visible text), those already in it left out."""
+def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list[str]]:
+    """The names (the term itself, its abbreviation and other names) of the glossary terms a page's `title` begins
+    with or gives in brackets (the page is about them: "ALS in brief", "Intrathecal injection (lumbar puncture)") and, apart, of the terms in its `text` (both
+    visible text). In English, names already in the text are left out
+    (Pagefind finds them there). Chinese keeps them: Pagefind cuts Chinese into words in context, so a term inside
+    a longer run (的诱导多能干细胞来源) may be cut differently from the same term typed alone; listed alone, it is cut
+    as the reader's query is."""
     pattern, table = _aliases.get(lang, (None, {}))
     if pattern is None:
-        return []
+        return [], []
     lowered = text.lower()
-    found: dict[str, None] = {}
-    for name in dict.fromkeys(m.group(1) for m in pattern.finditer(lowered)):
-        for alias in table[name]:
-            if alias.lower() not in lowered:
-                found[alias] = None
-    return list(found)
+    keep_present = lang != "en"
+
+    def names_in(part: str, skip: set[str], leading: bool = False) -> list[str]:
+        found: dict[str, None] = {}
+        matches = pattern.finditer(part.lower())
+        # a title's subject: its first words, or the other name it gives in brackets ("Intrathecal injection
+        # (lumbar puncture)")
+        for name in dict.fromkeys(m.group(1) for m in matches
+                                  if not leading or m.start() == 0 or part[m.start() - 1] in "(（"):
+            found.update((a, None) for a in table[name]
+                         if (keep_present or a.lower() not in lowered) and a not in skip)
+        return list(found)
+
+    names = names_in(title.strip(), set(), leading=True)
+    return names, names_in(text, set(names))
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(_TAG.sub(" ", fragment))
 
 
 def page_kind(url: str, lang: str) -> str:
@@ -118,13 +141,17 @@ def on_post_page(output: str, page, config) -> str:
     end = output.find("</article>", start)
     lang = language(config)
     body = output[start + len(ARTICLE):end]
-    aliases = page_aliases(html.unescape(_TAG.sub(" ", body)), lang)
+    h1 = _H1.search(body)
+    names, aliases = page_aliases(_text(body), lang, _text(h1.group(0)) if h1 else "")
     kind = page_kind(page.url, lang)
     kind = _strings.get(lang, {}).get(f"kind.{kind}", kind)
+    # The title counts most (Pagefind's own weight for an h1 is 7 of 10).
+    body = body.replace("<h1", '<h1 data-pagefind-weight="10"', 1)
     head = (f'<article class="md-content__inner md-typeset" data-pagefind-body>'
             f'<span hidden data-pagefind-filter="kind">{html.escape(kind)}</span>')
-    if aliases:
-        head += f'<span hidden data-pagefind-meta="aliases">{html.escape(" · ".join(aliases))}</span>'
+    for field, words in (("names", names), ("aliases", aliases)):
+        if words:
+            head += f'<span hidden data-pagefind-meta="{field}">{html.escape(" · ".join(words))}</span>'
     # A registry number is also found by its digits alone (01051882 for NCT01051882): readers drop the prefix.
     body = _IDS.sub(lambda m: m.group(1) + " ".join(dict.fromkeys(
         [m.group(2), *re.findall(r"\d{5,}", m.group(2).replace("-", ""))])), body, count=1)
@@ -140,12 +167,43 @@ def _outer_build_done(config) -> bool:
 
 
 async def _index(site: Path) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex  # imported here: only the last build step needs it
+    from pagefind.index import IndexConfig  # imported here: only the last build step needs Pagefind
+    from pagefind.service import PagefindService
 
-    options = IndexConfig(output_path=str(site / "pagefind"), exclude_selectors=EXCLUDE)
-    async with PagefindIndex(config=options) as index:
+    bundle = site / "pagefind"
+    async with PagefindService() as service:
+        index = await service.create_index(config=IndexConfig(output_path=str(bundle), exclude_selectors=EXCLUDE))
         result = await index.add_directory(str(site))
+        await index.write_files()
+        # The service answers before its writes reach the disk, and closing it ends them: under load that left
+        # empty or cut files (pagefind.js of 0 bytes). Wait until every file is whole, then close.
+        await _settled(bundle)
     return int(result["page_count"])
+
+
+async def _settled(bundle: Path, timeout: float = 60) -> None:
+    """Return once every file of the bundle is complete: none empty, every compressed one a whole gzip stream."""
+    deadline = time.monotonic() + timeout
+    while True:
+        broken = [p for p in bundle.rglob("*") if p.is_file() and not _whole(p)]
+        if not broken:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(broken)} Pagefind file(s) still incomplete, e.g. {broken[0]}")
+        await asyncio.sleep(0.05)
+
+
+def _whole(path: Path) -> bool:
+    data = path.read_bytes()
+    if not data:
+        return False
+    if data[:2] != b"\x1f\x8b":  # JavaScript, CSS, JSON
+        return True
+    try:
+        gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
 
 
 @event_priority(-300)  # after static-i18n (-100) has built every language and the i18n hook (-200) its 404 pages
