@@ -92,8 +92,8 @@ def _alias_table(terms: list[dict], lang: str) -> tuple[re.Pattern | None, dict[
 def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list[str]]:
     """The names (the term itself, its abbreviation and other names) of the glossary terms a page's `title` begins
     with or gives in brackets (the page is about them: "ALS in brief", "Intrathecal injection (lumbar puncture)") and, apart, of the terms in its `text` (both
-    visible text). In English, names already in the text are left out
-    (Pagefind finds them there). Chinese keeps them: Pagefind cuts Chinese into words in context, so a term inside
+    visible text). In English, names already in the text are left out of
+    `aliases` (Pagefind finds them there) but kept in `names`, where they weigh more. Chinese keeps them: Pagefind cuts Chinese into words in context, so a term inside
     a longer run (的诱导多能干细胞来源) may be cut differently from the same term typed alone; listed alone, it is cut
     as the reader's query is."""
     pattern, table = _aliases.get(lang, (None, {}))
@@ -108,9 +108,10 @@ def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list
         # a title's subject: its first words, or the other name it gives in brackets ("Intrathecal injection
         # (lumbar puncture)")
         for name in dict.fromkeys(m.group(1) for m in matches
-                                  if not leading or m.start() == 0 or part[m.start() - 1] in "(（"):
+                                  if not leading or not part[:m.start()].strip()
+                                  or part[:m.start()].rstrip()[-1] in "(（"):
             found.update((a, None) for a in table[name]
-                         if (keep_present or a.lower() not in lowered) and a not in skip)
+                         if (keep_present or leading or a.lower() not in lowered) and a not in skip)
         return list(found)
 
     names = names_in(title.strip(), set(), leading=True)
