@@ -132,7 +132,8 @@
     if (query && /[\p{L}\p{N}]/u.test(terms)) query = terms;
     return pagefind.search(query, {filters: filters}).then(function (found) {
       var parts = query ? segments(query) : [];
-      if (found.results.length >= FEW || parts.length < 2) return found.results;
+      if (found.results.length >= FEW) return wholeWordsFirst(found.results, parts, filters);
+      if (parts.length < 2) return found.results;
       // Few pages have every word (a lay word no page uses, or Chinese cut differently in the page than in the
       // query): after them, the pages that have most of the words, by Pagefind's score.
       return Promise.all(parts.map(function (word) { return pagefind.search(word, {filters: filters}); }))
@@ -152,6 +153,23 @@
             return b.words - a.words || b.score - a.score;
           }).map(function (seen) { return seen.result; });
         });
+    });
+  }
+
+  // The browser cuts Chinese words it does not know into single characters (脊髓内注射 → 脊髓 / 内 / 注射), and
+  // Pagefind then matches each character as the start of any word (内 in 内容, 国内 …), which buries the page that
+  // has the whole term. The pages that rank first for the query's words of two or more characters come first, in
+  // that order, if they have every character too.
+  function wholeWordsFirst(results, parts, filters) {
+    var han = /^\p{Script=Han}$/u;
+    var longer = parts.filter(function (p) { return !han.test(p); });
+    if (longer.length === parts.length || longer.length < 2) return results;
+    return pagefind.search(longer.join(" "), {filters: filters}).then(function (again) {
+      var all = new Map(results.map(function (r) { return [r.id, r]; }));
+      var first = again.results.slice(0, PAGE).filter(function (r) { return all.has(r.id); });
+      var top = new Set(first.map(function (r) { return r.id; }));
+      return first.map(function (r) { return all.get(r.id); })
+        .concat(results.filter(function (r) { return !top.has(r.id); }));
     });
   }
 
