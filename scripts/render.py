@@ -505,8 +505,8 @@ class Renderer:
         rows += [(t["flow.assessed"], flow.assessed), (t["flow.excluded"], sum(flow.excluded.values()))]
         rows += [(f"— {t[f'reason.{r}']}", flow.excluded[r]) for r in prisma.EXCLUDE_REASONS if flow.excluded[r]]
         rows += [(t["flow.included"], flow.included),
-                 (f"{t['flow.other']} — {t['search.included']}", flow.other_included),
-                 (f"{t['flow.other']} — {t['search.assessed_excluded']}", sum(flow.other_excluded.values())),
+                 (f"{t['flow.other']} — {t['searchlog.included']}", flow.other_included),
+                 (f"{t['flow.other']} — {t['searchlog.assessed_excluded']}", sum(flow.other_excluded.values())),
                  (t["flow.total"], flow.total)]
         svg = prisma.flow_svg(boxes, t["flow.title"], desc, "flow")
         return {"svg": Md(svg), "rows": rows}

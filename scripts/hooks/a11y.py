@@ -1,14 +1,12 @@
 """MkDocs hook: accessibility additions that the theme does not make.
 
-Reads: the interface strings and glossary terms of the last valid data, through scripts/hooks/common.py (the
-generator's, not data/ itself). Writes: each page, in memory —
-1. Material's search panel is a role="dialog" without an accessible name (axe: aria-dialog-name): it gets the label
-   of the page's language;
-2. the first use of each glossary abbreviation on a page (outside links and code) is marked `<abbr>` with its
-   expansion in the page's language, and is focusable, so the expansion shows on keyboard focus and on tap as well
-   as on hover, without a tab stop for every later use. Done here on the page's HTML in one pass rather than with
-   Markdown's `abbr` extension, whose definitions, appended to every page, made up 40 % of the Markdown conversion
-   time (5.7 ms a page with 59 abbreviations), and which marked every use only for this hook to unmark them.
+Reads: the glossary terms of the last valid data, through scripts/hooks/common.py (the generator's, not data/
+itself). Writes: each page, in memory: the first use of each glossary abbreviation on a page (outside links and
+code) is marked `<abbr>` with its expansion in the page's language, and is focusable, so the expansion shows on
+keyboard focus and on tap as well as on hover, without a tab stop for every later use. Done here on the page's HTML
+in one pass rather than with Markdown's `abbr` extension, whose definitions, appended to every page, made up 40 % of
+the Markdown conversion time (5.7 ms a page with 59 abbreviations), and which marked every use only for this hook to
+unmark them.
 """
 
 from __future__ import annotations
@@ -23,24 +21,19 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scri
     sys.path.insert(0, str(ROOT))
 
 from scripts import guard  # noqa: E402
-from scripts.hooks.common import glossary_terms, language, string  # noqa: E402
+from scripts.hooks.common import glossary_terms, language  # noqa: E402
 
-_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 # An HTML page body split into the parts no abbreviation may be marked in — comments, tags (a quoted attribute
 # value may hold `>`), character references (`&amp;` must not become `&<abbr>amp</abbr>;`) — and the text between.
 _TAG = re.compile(r"""(<!--.*?-->|<(?:[^>"']|"[^"]*"|'[^']*')*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)""",
                   re.S)
 _SKIP = re.compile(r"<(/?)(a|abbr|code|kbd|pre|samp|script|style|svg|math|textarea|title)\b", re.I)  # nothing marked inside
-_labels: dict[str, str] = {}
 # Per language: one pattern matching any abbreviation as a whole word (longest first), and each one's expansion.
 _abbreviations: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
 
 
 @guard.hook
 def on_config(config):
-    for lang in ("en", "zh"):
-        if label := string(lang, "a11y.search_dialog"):
-            _labels[lang] = label
     expansions: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
     for term in glossary_terms(config):
         abbr, en, zh = term.get("abbreviation"), term["term"].get("en", ""), term["term"]["zh"]
@@ -81,10 +74,3 @@ def on_page_content(html_text: str, page, config, files) -> str:
             parts[i] = pattern.sub(first_use, part)
     return "".join(parts)
 
-
-@guard.hook
-def on_post_page(output: str, page, config) -> str:
-    label = _labels.get(language(config))
-    if label:
-        output = output.replace(_DIALOG, _DIALOG[:-1] + f' aria-label="{html.escape(label)}">', 1)
-    return output

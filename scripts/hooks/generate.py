@@ -106,6 +106,11 @@ def on_config(config):
         _run.update(outcome=outcome, root=root)
         if outcome.stage is not None:
             config.docs_dir = str(outcome.stage)
+            # The hand-written home and About pages include generated fragments (pymdownx.snippets, mkdocs.yml):
+            # read them from the staged tree too, or the build would show the previous data's counts.
+            snippets = config.mdx_configs.get("pymdownx.snippets")
+            if snippets is not None:
+                snippets["base_path"] = [str(Path(outcome.stage) / "snippets")]
         site = Path(config.site_dir)
         new_site = site.with_name(f".{site.name}.new")
         shutil.rmtree(new_site, ignore_errors=True)

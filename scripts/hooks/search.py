@@ -1,0 +1,219 @@
+"""MkDocs hook: the site search, indexed by Pagefind at the end of every build and of each rebuild under `mkdocs serve`.
+
+Reads: each rendered page (in memory), data/glossary/*.yml (other names of the terms a page uses) and
+data/strings/<lang>.yml (the search box's words). Writes: into each page, in memory —
+1. `data-pagefind-body` on the article, so only the article is indexed (not navigation, header, footer); the
+   "not medical advice" notice, heading anchors, code blocks and the cite / correct / footer part at the end are
+   left out (`data-pagefind-ignore`, or selectors given to Pagefind);
+2. hidden metadata fields with the abbreviation, the other names and the lay names (glossary `zh_alternatives`,
+   `en_alternatives`) of the glossary terms the page uses, so 渐冻症, 外泌体, MSC or "Lou Gehrig" find the page
+   without those words being shown (Pagefind searches metadata but shows only the fields the search box asks for):
+   `names` for the term the page's title begins with (the page is about it; weighted like the title), `aliases` for
+   the terms it mentions (weighted low, so a page that says the reader's word itself ranks first);
+3. the `kind` filter (study, preclinical, cell type, route, article), from the page's address; the other filters
+   (cell type, route, phase, status, evidence label, country) and the `ids` field come from the page templates;
+4. the search box's strings for the page's language, as the Jinja global `atlas_search`;
+and, once both languages are built, site/pagefind/ (Pagefind splits the index by `<html lang>`, so a Chinese page
+searches Chinese pages only), through Pagefind's Python API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import html
+import re
+import sys
+import time
+import zlib
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
+    sys.path.insert(0, str(ROOT))
+
+from scripts import yamlio  # noqa: E402
+from scripts.hooks.common import glossary_terms, language  # noqa: E402
+
+log = get_plugin_logger("search")
+
+ARTICLE = '<article class="md-content__inner md-typeset">'
+# Left out of the index on every page: the notice every page repeats, the ¶ of each heading, code (the citation
+# blocks repeat the title and address), and the search box's own markup.
+EXCLUDE = [".admonition.info", "a.headerlink", "pre", "[data-atlas-search]"]
+# The end of a record page (how to cite it, how to correct it, where its data lives) says the same on every record.
+_TAIL = re.compile(r'<h2 id="cite">')
+# A record page's kind, from its address (index pages and hand-written pages are articles).
+_KINDS = {"studies": "study", "preclinical": "preclinical", "cell-types": "cell-type", "routes": "route"}
+_TAG = re.compile(r"<[^>]+>")
+_H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
+_IDS = re.compile(r'(data-pagefind-meta="ids">)([^<]*)')
+_strings: dict[str, dict[str, str]] = {}
+# Per language: (pattern matching any term's name as a whole word, name → the other names it brings).
+_aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
+
+
+def on_config(config):
+    root = Path(config.config_file_path).parent
+    for lang in ("en", "zh"):
+        try:
+            data = yamlio.read(root / "data" / "strings" / f"{lang}.yml").data
+        except (OSError, yamlio.YamlError):
+            continue  # the generate hook reports bad data files and aborts the build
+        _strings[lang] = {k[len("search."):]: v for k, v in data.items() if k.startswith("search.")}
+        _strings[lang]["dialog"] = data.get("a11y.search_dialog", "")
+    for lang in ("en", "zh"):
+        _aliases[lang] = _alias_table(glossary_terms(config), lang)
+    return config
+
+
+def _alias_table(terms: list[dict], lang: str) -> tuple[re.Pattern | None, dict[str, list[str]]]:
+    """What a page in `lang` is also found under, per glossary name it may contain: the term's abbreviation, its
+    names in this language and, on Chinese pages, its English name (readers mix the two: "MSC 鞘内")."""
+    table: dict[str, list[str]] = {}
+    for term in terms:
+        names = [term["term"].get(lang, ""), *term.get(f"{lang}_alternatives", [])]
+        abbr = term.get("abbreviation")
+        extra = [*names, *([abbr] if abbr else []), *([term["term"].get("en", "")] if lang != "en" else [])]
+        extra = list(dict.fromkeys(extra))
+        for name in [*names, *([abbr] if abbr else [])]:
+            if isinstance(name, str) and name.strip():
+                table.setdefault(name.lower(), []).extend(x for x in extra if isinstance(x, str) and x.strip())
+    if not table:
+        return None, {}
+    words = sorted(table, key=lambda w: (-len(w), w))
+    # Whole words in Latin script ("ALS" not inside "also"), plurals too; Chinese names match anywhere.
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, words)) + r")(?:e?s)?(?![a-z0-9])"), table
+
+
+def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list[str]]:
+    """The names (the term itself, its abbreviation and other names) of the glossary terms a page's `title` begins
+    with or gives in brackets (the page is about them: "ALS in brief", "Intrathecal injection (lumbar puncture)") and, apart, of the terms in its `text` (both
+    visible text). In English, names already in the text are left out of
+    `aliases` (Pagefind finds them there) but kept in `names`, where they weigh more. Chinese keeps them: Pagefind cuts Chinese into words in context, so a term inside
+    a longer run (的诱导多能干细胞来源) may be cut differently from the same term typed alone; listed alone, it is cut
+    as the reader's query is."""
+    pattern, table = _aliases.get(lang, (None, {}))
+    if pattern is None:
+        return [], []
+    lowered = text.lower()
+    keep_present = lang != "en"
+
+    def names_in(part: str, skip: set[str], leading: bool = False) -> list[str]:
+        found: dict[str, None] = {}
+        matches = pattern.finditer(part.lower())
+        # a title's subject: its first words, or the other name it gives in brackets ("Intrathecal injection
+        # (lumbar puncture)")
+        for name in dict.fromkeys(m.group(1) for m in matches
+                                  if not leading or not part[:m.start()].strip()
+                                  or part[:m.start()].rstrip()[-1] in "(（"):
+            found.update((a, None) for a in table[name]
+                         if (keep_present or leading or a.lower() not in lowered) and a not in skip)
+        return list(found)
+
+    names = names_in(title.strip(), set(), leading=True)
+    return names, names_in(text, set(names))
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(_TAG.sub(" ", fragment))
+
+
+def page_kind(url: str, lang: str) -> str:
+    """study, preclinical, cell-type or route for a record page (studies/x/, zh/studies/x/), else article."""
+    parts = [p for p in url.split("/") if p]
+    if parts[:1] == [lang]:
+        parts = parts[1:]
+    return _KINDS.get(parts[0], "article") if len(parts) >= 2 else "article"
+
+
+def on_env(env, config, files):
+    env.globals["atlas_search"] = _strings.get(language(config), {})
+    return env
+
+
+def on_post_page(output: str, page, config) -> str:
+    start = output.find(ARTICLE)
+    if start < 0:
+        return output
+    end = output.find("</article>", start)
+    lang = language(config)
+    body = output[start + len(ARTICLE):end]
+    h1 = _H1.search(body)
+    names, aliases = page_aliases(_text(body), lang, _text(h1.group(0)) if h1 else "")
+    kind = page_kind(page.url, lang)
+    kind = _strings.get(lang, {}).get(f"kind.{kind}", kind)
+    # The title counts most (Pagefind's own weight for an h1 is 7 of 10).
+    body = body.replace("<h1", '<h1 data-pagefind-weight="10"', 1)
+    head = (f'<article class="md-content__inner md-typeset" data-pagefind-body>'
+            f'<span hidden data-pagefind-filter="kind">{html.escape(kind)}</span>')
+    for field, words in (("names", names), ("aliases", aliases)):
+        if words:
+            head += f'<span hidden data-pagefind-meta="{field}">{html.escape(" · ".join(words))}</span>'
+    # A registry number is also found by its digits alone (01051882 for NCT01051882): readers drop the prefix.
+    body = _IDS.sub(lambda m: m.group(1) + " ".join(dict.fromkeys(
+        [m.group(2), *re.findall(r"\d{5,}", m.group(2).replace("-", ""))])), body, count=1)
+    tail = _TAIL.search(body)
+    if tail:
+        body = body[:tail.start()] + "<div data-pagefind-ignore>" + body[tail.start():] + "</div>"
+    return output[:start] + head + body + output[end:]
+
+
+def _outer_build_done(config) -> bool:
+    i18n = config.plugins.get("i18n")
+    return i18n is None or not i18n.building
+
+
+async def _index(site: Path) -> int:
+    from pagefind.index import IndexConfig  # imported here: only the last build step needs Pagefind
+    from pagefind.service import PagefindService
+
+    bundle = site / "pagefind"
+    async with PagefindService() as service:
+        index = await service.create_index(config=IndexConfig(output_path=str(bundle), exclude_selectors=EXCLUDE))
+        result = await index.add_directory(str(site))
+        await index.write_files()
+        # The service answers before its writes reach the disk, and closing it ends them: under load that left
+        # empty or cut files (pagefind.js of 0 bytes). Wait until every file is whole, then close.
+        await _settled(bundle)
+    return int(result["page_count"])
+
+
+async def _settled(bundle: Path, timeout: float = 60) -> None:
+    """Return once every file of the bundle is complete: none empty, every compressed one a whole gzip stream."""
+    deadline = time.monotonic() + timeout
+    while True:
+        broken = [p for p in bundle.rglob("*") if p.is_file() and not _whole(p)]
+        if not broken:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(broken)} Pagefind file(s) still incomplete, e.g. {broken[0]}")
+        await asyncio.sleep(0.05)
+
+
+def _whole(path: Path) -> bool:
+    data = path.read_bytes()
+    if not data:
+        return False
+    if data[:2] != b"\x1f\x8b":  # JavaScript, CSS, JSON
+        return True
+    try:
+        gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
+
+
+@event_priority(-300)  # after static-i18n (-100) has built every language and the i18n hook (-200) its 404 pages
+def on_post_build(config) -> None:
+    if not _outer_build_done(config):
+        return
+    start = time.perf_counter()
+    try:
+        pages = asyncio.run(_index(Path(config.site_dir)))
+    except Exception as error:  # a missing binary or a failed run must fail the build, not ship without search
+        raise PluginError(f"Pagefind could not index the site: {error}") from error
+    log.info(f"Pagefind indexed {pages} pages in {time.perf_counter() - start:.1f} s")
