@@ -205,3 +205,11 @@ def test_validator_is_linear_on_a_file_of_50000_list_items(data_dir):
     _, errors = load_site(data_dir, TODAY)
     assert time.perf_counter() - started < 2
     assert any("countries: has 50001 items, more than the 1000 allowed" in str(e) for e in errors), errors[:3]
+
+
+def test_a_file_full_of_forbidden_characters_is_reported_quickly_and_briefly():
+    started = time.perf_counter()
+    found = problems("".join(f"k{i}: 'a\u200bb\u200bc'\n" for i in range(10_000)))
+    assert time.perf_counter() - started < 2
+    assert len(found) == yamlio.MAX_REPORTED + 1 and found[-1][3] == "and 19950 more characters like these"
+    assert found[1][:3] == (1, 9, ("k0",))  # the second of one value's characters, at its own column
