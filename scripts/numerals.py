@@ -3,8 +3,7 @@ validator can compare the two languages of each field (records.py): "three patie
 "March 5, 2019" ~ "5 March 2019" ~ "2019-03-05" ~ "2019 年 3 月 5 日".
 
 Reads and writes nothing. `numbers_in(text, lang)` returns what a text states, as tokens:
-- numbers in digits, without thousands separators: "1,200" -> 1200, "2.5" -> 2.5 (ids inside [[links]] excluded,
-  a link's words [[study:x|the phase 2 trial]] included);
+- numbers in digits, without thousands separators: "1,200" -> 1200, "2.5" -> 2.5 (ids inside [[links]] excluded);
 - numbers in words, as their value: English two .. nineteen, twenty .. ninety with compounds ("twenty-five"),
   hundred, thousand, million ("two hundred and six", "a hundred thousand"); Chinese numerals 二/两 .. 九, 十, 百, 千, 万,
   亿 with 零/〇 ("十五", "一百零五", "两万"), and 百分之五十 as 50;
@@ -77,7 +76,8 @@ _ZH_RUN = re.compile(rf"([{_ZH_NUMERAL}百千万亿]+)")
 _ZH_STATED_AFTER = re.compile(r"\s*(?:" + "|".join(_ZH_MEASURE) + ")")
 _ZH_PERCENT = re.compile(rf"百分之([{_ZH_NUMERAL}百]+)")
 _DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
-_LINK = re.compile(r"\[\[([a-z]+):([^\]\s|]*)(?:\|([^\]\[|]*))?\]\]")  # as records.LINK_RE
+# A record link: [[kind:id]] or [[kind:id|the sentence's words]] (records.LINK_RE); its words are part of the text.
+_LINK = re.compile(r"\[\[[a-z]+:[^\]\s|]*(?:\|([^\]\[|]*))?\]\]")
 
 
 @dataclass
@@ -157,8 +157,8 @@ def numbers_in(text: str, lang: str) -> Numbers:
         out.stated.update(tokens)
         return " "
 
-    # Ids inside [[links]] are checked as links, not as numbers; a link's own words are part of the sentence.
-    text = _LINK.sub(lambda m: f" {m.group(3) or ''} ", text)
+    # Ids inside [[links]] are checked as links, not as numbers; a link's own words are read like the rest.
+    text = _LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
     text = _ISO.sub(take, text)
     if lang == "en":
         for pattern in _EN_DATES:

@@ -169,9 +169,8 @@ def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error
             errors.append(Error(rel, p.message, p.fix, field_name(p.path), doc.line_of(p.path)))
         if not problems:
             strings[lang] = doc.data
-    # Keys and placeholders are the schema's (strings.schema.json); the Chinese spacing rules are zhtext's.
-    for key in sorted(strings.get("zh", {})):
-        for rule, stretch in zhtext.problems(strings["zh"][key]):
+    for key, value in sorted(strings.get("zh", {}).items()):
+        for rule, stretch in zhtext.problems(value):
             message, fix = zhtext.MESSAGES[rule]
             errors.append(Error("data/strings/zh.yml", f"{message}: '{stretch.strip()}'",
                                 f"{fix}; `python -m scripts.zhtext --fix data/strings/zh.yml` applies the rule", key))
@@ -228,7 +227,7 @@ def template_anchors(template: str) -> frozenset[str]:
 
 
 TEXT_KEYS = {"en", "zh", "source", "stamp", "pending"}
-TITLE_FIELDS = {"title", "name", "short", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
+TITLE_FIELDS = {"title", "name", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
 
 
 def is_text(data: Any) -> bool:
@@ -438,12 +437,12 @@ def _cross_check(site: Site) -> Iterator[Error]:
 
 
 def _check_record(site: Site, rec: Record, refs: list, avoid: dict) -> Iterator[Error]:
-    """A record's references, inline links and how they read, translation stamps, numbers, Chinese spacing and
-    glossary terms."""
+    """A record's references, inline links (and how they read in their sentence), translation stamps, numbers,
+    Chinese punctuation and glossary terms."""
     labels = {reference_label(site.records["references"][r]): r for r in rec.get("references", [])
               if r in site.records["references"]}
 
-    def shown_in(lang: str, rec: Record = rec) -> Any:
+    def shown_in(lang: str) -> Any:
         def shown(link_kind: str, rec_id: str, words: str | None) -> str | None:
             target = site.records.get(LINK_KINDS.get(link_kind, ""), {}).get(rec_id)
             return words if words is not None else (target and short_name(target.kind, target, lang))

@@ -128,8 +128,7 @@ class Renderer:
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
-    def context(self, lang: str, current: str, source: str, citations: bool = False,
-                template: str | None = None) -> dict:
+    def context(self, lang: str, current: str, source: str, template: str | None = None) -> dict:
         site, strings = self.site, self.site.strings[lang]
         # Citation numbers of this page, in order of first citation: the page renders top to bottom, so the order
         # in which prose() meets [[ref:id]] is the reader's order, and the reference list comes last.
@@ -193,7 +192,10 @@ class Renderer:
             readers ("Reference 1: Nam JY 2022"), because "[1]" alone says nothing when read aloud."""
             number = cited.setdefault(ref_id, len(cited) + 1)
             label = plain_t("cite.label", number=number, label=reference_label(site.records["references"][ref_id]))
-            return Md(f'<sup class="cite"><a href="#ref-{target(ref_id)}" aria-label="{html.escape(label, quote=True)}">'
+            # A link to the list entry's anchor (written once, by the reference list), not a new anchor: the id is
+            # a record id (records.ID_RE), safe in an attribute.
+            assert ID_RE.fullmatch(ref_id), ref_id
+            return Md(f'<sup class="cite"><a href="#ref-{ref_id}" aria-label="{html.escape(label, quote=True)}">'
                       f"&#91;{number}&#93;</a></sup>")
 
         def inline(para: str) -> str:
@@ -205,7 +207,7 @@ class Renderer:
                 if kind == "references":
                     # A citation sits against the word it follows: "cause[1]." whatever space the data has.
                     pieces.append(escape(before.rstrip()) if before.strip() else escape(before))
-                    if citations:
+                    if template in CITING_TEMPLATES:
                         pieces.append(cite(rec.id))
                 else:
                     pieces.append(escape(before))
@@ -287,21 +289,14 @@ class Renderer:
 
         anchors: set[str] = set()
 
-        def target(rec_id: str) -> Md:
-            """A record id in a link to an anchor: ids match records.ID_RE ([a-z0-9-]), safe in any attribute."""
-            if not ID_RE.fullmatch(rec_id):
-                raise ValueError(f"'{rec_id}' is not a valid id")
+        def anchor(rec_id: str) -> Md:
+            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes; the
+            # validator keeps them apart from each other and from the templates' own anchors (records.py), and this
+            # refuses to write one id twice on a page should anything get past it.
+            if not ID_RE.fullmatch(rec_id) or rec_id in anchors or (template and rec_id in template_anchors(template)):
+                raise ValueError(f"anchor #{rec_id} is not a valid id or is already used on {lang}/{current}")
+            anchors.add(rec_id)
             return Md(rec_id)
-
-        def anchor(rec_id: str, prefix: str = "") -> Md:
-            """The id of an element of this page: `prefix` + a record id. The validator keeps record ids apart from
-            each other and from the templates' own anchors (records.py); this refuses to write one id twice on a
-            page should anything get past it."""
-            name = prefix + target(rec_id)
-            if name in anchors or (template and name in template_anchors(template)):
-                raise ValueError(f"anchor #{name} is already used on {lang}/{current}")
-            anchors.add(name)
-            return Md(name)
 
         def front_matter(title: str, description: str) -> Md:
             # The title is given here because MkDocs takes it from the H1 only when the H1 is the very first element.
@@ -348,7 +343,7 @@ class Renderer:
 
     def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
         with guard.about(f"{source} (page {lang}/{path})"):
-            ctx = self.context(lang, path, source, citations=template in CITING_TEMPLATES, template=template)
+            ctx = self.context(lang, path, source, template)
             ctx.update(values)
             return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 
