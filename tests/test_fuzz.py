@@ -297,3 +297,8 @@ def test_builds_with_hostile_text_are_inert_or_fail_cleanly(project):
     check()
     print(f"build fuzz: {seen['builds']} builds, {seen['failed']} failed; reasons: {reasons.most_common(8)}")
     assert seen["builds"] >= 5, seen
+
+
+def test_the_real_site_passes_the_same_html_checks(real_site):
+    studies = len(list((real_site["project"] / "data" / "studies").glob("*.yml")))
+    assert html_problems(real_site["site"], studies) == []
