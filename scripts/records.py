@@ -45,7 +45,9 @@ class Error:
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "") + (f":{self.column}" if self.line and self.column else "")
         what = (f"{self.field}: " if self.field else "") + self.message
-        return f"{where}: {what}" + (f" (fix: {self.fix})" if self.fix else "")
+        text = f"{where}: {what}" + (f" (fix: {self.fix})" if self.fix else "")
+        # One line, whatever the data put into a field name or a quoted value: unprintable characters escaped.
+        return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 @dataclass

@@ -28,6 +28,7 @@ import yaml
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 256 * 1024  # the longest real record is a few KB; anything this big is a mistake or an attack
+MAX_REPORTED = 50  # text-policy problems listed per file (a file full of them gets a count for the rest)
 
 Path_ = tuple  # a field path such as ("design", "allocation") or ("sources", 2)
 
@@ -189,19 +190,27 @@ def _located(found: list, text: str) -> YamlError:
     except YamlError:
         spans = {}
     errors = []
-    for index, (what, fix) in found:
+    leaves = _leaves(spans)
+    for index, (what, fix) in found[:MAX_REPORTED]:
         line, column = _line_col(text, index)
-        errors.append(YamlError(what, line, fix, column, _field_at(spans, line - 1, column - 1)))
+        errors.append(YamlError(what, line, fix, column, _field_at(leaves, line - 1, column - 1)))
+    if len(found) > MAX_REPORTED:
+        errors.append(YamlError(f"and {len(found) - MAX_REPORTED} more characters like these", None,
+                                "the file may have been saved by a tool that adds them: retype or re-save it"))
     errors[0].problems = errors
     return errors[0]
 
 
-def _field_at(spans: dict, line: int, column: int) -> Path_ | None:
-    """The field whose value (a scalar: a path no other path extends) spans (line, column), 0-based; None in a
-    comment or a key."""
+def _leaves(spans: dict) -> dict:
+    """The spans of scalar values: paths no other path extends."""
     parents = {path[:-1] for path in spans if path}
-    for path, (l0, c0, l1, c1, _) in spans.items():
-        if path not in parents and ((l0, c0) <= (line, column) < (l1, c1) or (l0, c0) == (line, column)):
+    return {path: span for path, span in spans.items() if path not in parents}
+
+
+def _field_at(leaves: dict, line: int, column: int) -> Path_ | None:
+    """The field whose scalar value spans (line, column), 0-based; None in a comment or a key."""
+    for path, (l0, c0, l1, c1, _) in leaves.items():
+        if (l0, c0) <= (line, column) < (l1, c1) or (l0, c0) == (line, column):
             return path
     return None
 
@@ -311,12 +320,14 @@ def _value_problems(node: yaml.ScalarNode, path: Path_, doc: Document) -> None:
     inside a value), at the value's start when it comes from a YAML escape ("\\u202e")."""
     value, text = node.value, doc.text
     start, end = node.start_mark.index, node.end_mark.index
+    after: dict[str, int] = {}  # where to look for the next raw occurrence of each character
     for match in _VALUE_BAD.finditer(value):
         problem = text_problem(value, match.start())
-        if not problem:
+        if not problem or len(doc.problems) >= MAX_REPORTED:
             continue
         what, fix = problem
-        raw = text.find(match.group(), start, end)
+        raw = text.find(match.group(), after.get(match.group(), start), end)
+        after[match.group()] = raw + 1
         if raw >= 0:
             line, column = _line_col(text, raw)
         else:

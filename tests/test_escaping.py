@@ -110,11 +110,14 @@ def test_renderer_refuses_an_anchor_twice_on_a_page(data_dir):
     from scripts.render import Renderer
     site, errors = load_site(data_dir, TODAY)
     assert not errors
-    ctx = Renderer(site).context("en", "patients/what-is-proven.md", "x", "article.md.j2")
+    ctx = Renderer(site).context("en", "patients/what-is-proven.md", "x", template="article.md.j2")
     ctx["anchor"]("in-short")
     for bad in ("in-short", "references", "Not-an-id", "a\n"):
         with pytest.raises(ValueError):
             ctx["anchor"](bad)
+    assert ctx["anchor"]("ref-in-short") == "ref-in-short"  # a reference-list entry: its own name
+    with pytest.raises(ValueError):
+        ctx["anchor"]("ref-in-short")
 
 
 def test_escaped_html_entities_survive_markdown():

@@ -104,3 +104,13 @@ def test_commands_run_as_modules_print_no_traceback(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "data/studies/nct00000001.yml:2:1: U+000C FORM FEED" in result.stderr
+
+
+def test_every_message_is_one_line_whatever_the_data_holds(data_dir):
+    from conftest import TODAY
+    from scripts.records import load_site
+    study = data_dir / "studies" / "nct00000001.yml"
+    study.write_text(study.read_text(encoding="utf-8") + '"odd\\nkey": 1\n', encoding="utf-8")
+    errors = [str(e) for e in load_site(data_dir, TODAY)[1]]
+    assert any("odd\\nkey: is not a known field" in e for e in errors), errors
+    assert all("\n" not in e for e in errors)

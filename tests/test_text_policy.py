@@ -205,3 +205,50 @@ def test_validator_is_linear_on_a_file_of_50000_list_items(data_dir):
     _, errors = load_site(data_dir, TODAY)
     assert time.perf_counter() - started < 2
     assert any("countries: has 50001 items, more than the 1000 allowed" in str(e) for e in errors), errors[:3]
+
+
+def test_a_file_full_of_forbidden_characters_is_reported_quickly_and_briefly():
+    started = time.perf_counter()
+    found = problems("".join(f"k{i}: 'a\u200bb\u200bc'\n" for i in range(10_000)))
+    assert time.perf_counter() - started < 2
+    assert len(found) == yamlio.MAX_REPORTED + 1 and found[-1][3] == "and 19950 more characters like these"
+    assert found[1][:3] == (1, 9, ("k0",))  # the second of one value's characters, at its own column
+
+
+# --- property tests: any input gives a Document or YamlErrors, and any value gives Problems, never an exception --
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_PIECES = ["a: ", "- ", "\n", "  ", "b:\n  c: ", "[", "]", "{", "}", ",", "x", "1", "015", "1:05", "NO", ".inf", "~",
+           "&x ", "*x", "<<: ", "!!str ", "!!python/name:os.system ", "? ", "'", '"', "\\", "\t", "\x0c", "\u202e",
+           "\u200b", "\ufffe", "\\u202e", "\\x7f", "#", "|\n  ", ">-\n  ", "---\n", "...\n", "%YAML 1.1\n", "间"]
+_QUICK = settings(max_examples=400, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+
+
+@_QUICK
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.binary(max_size=300))
+def test_any_bytes_give_a_document_or_yaml_errors(raw):
+    raw = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+    try:
+        doc = yamlio.parse(raw)
+    except yamlio.YamlError as exc:
+        assert all(p.message and "\n" not in p.message for p in exc.problems)
+    else:
+        assert isinstance(doc.data, dict)
+
+
+_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-10 ** 20, 10 ** 20) | st.floats()
+                       | st.text(max_size=20),
+                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                       max_leaves=10)
+_FIELDS = ["title", "registry_ids", "start", "completion", "status_checked", "enrolled", "sections", "term",
+           "countries", "date", "en", "zh", "sources", "changes", "uncertain", "pending"]
+
+
+@_QUICK
+@given(st.sampled_from([*schema.KINDS.values(), schema.STRINGS_SCHEMA]),
+       st.dictionaries(st.sampled_from(_FIELDS) | st.text(max_size=6), _VALUES, max_size=6))
+def test_any_value_gives_problems_not_an_exception(name, data):
+    for problem in schema.validate(data, name, TODAY):
+        assert problem.message and problem.fix is not None
