@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -135,13 +136,15 @@ def synthesise(data: Path, n: int, seed: int = 1) -> dict[str, int]:
 
 def _project(tmp: Path, n: int) -> Path:
     project = copy_sources(tmp / "project")
-    # The real hand-written pages link to real records; a synthetic site gets minimal pages of its own.
+    # The real hand-written pages link to real records; a synthetic site gets minimal pages of its own, keeping
+    # only the headings with an explicit anchor (generated pages link to some, e.g. about.md#how-the-studies-…).
     for lang, text in (("en", "# Benchmark { #benchmark }\n\nSynthetic site about ALS.\n"),
                        ("zh", "# 基准测试 { #benchmark }\n\n关于肌萎缩侧索硬化（渐冻症）的合成网站。\n")):
         for page in (project / "docs" / lang).glob("*.md"):
-            # The studies table links to the search flow that the About page includes from generated snippets.
-            flow = f'\n## Search {{ #how-the-studies-were-found }}\n\n--8<-- "{lang}/search-flow.md"\n'
-            page.write_text(text + (flow if page.name == "about.md" else ""), encoding="utf-8")
+            anchors = [line for line in page.read_text(encoding="utf-8").splitlines()
+                       if re.match(r"#{2,6} .*\{ #[a-z0-9-]+ \}$", line)]
+            page.write_text(text + "".join(f"\n{line}\n\n{text.splitlines()[-1]}\n" for line in anchors),
+                            encoding="utf-8")
     (project / "data").mkdir()
     shutil.copytree(ROOT / "data" / "strings", project / "data" / "strings")
     synthesise(project / "data", n)

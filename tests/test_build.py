@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from urllib.parse import urljoin
 
 import pytest
@@ -156,3 +158,41 @@ def test_a_strict_build_that_fails_after_generation_leaves_docs_and_site_byte_id
     after = snapshot(project)
     assert after["docs/en/studies/nct00000001.md"] != before["docs/en/studies/nct00000001.md"]
     assert after["site/studies/nct00000001/index.html"] != before["site/studies/nct00000001/index.html"]
+
+
+def test_the_two_languages_built_in_parallel_give_the_serial_build_byte_for_byte(tmp_path):
+    """scripts/hooks/parallel.py builds Chinese in a forked process: same site as static-i18n's serial build, except
+    the Chinese 404 page, whose language switch the serial build took from the last English page built."""
+    import os
+
+    from conftest import FIXTURE_DATA, copy_project
+
+    project = copy_project(tmp_path / "p", FIXTURE_DATA)
+    sites = {}
+    for serial in ("1", "0"):
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="http://127.0.0.1:8000/",
+                   SOURCE_DATE_EPOCH="1700000000", ATLAS_SERIAL_BUILD=serial)
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                                capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr[-3000:]
+        site = project / "site"
+        sites[serial] = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    serial, parallel = sites["1"], sites["0"]
+    assert set(serial) == set(parallel)
+    assert [name for name in serial if serial[name] != parallel[name]] == ["zh/404.html"]
+    assert b'<a href="/" hreflang="en" class="md-select__link">' in parallel["zh/404.html"]
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_strict_warning_in_the_chinese_build_alone_fails_the_build_and_changes_nothing(tmp_path):
+    from conftest import FIXTURE_DATA, copy_project, mkdocs_build, snapshot
+
+    project = copy_project(tmp_path / "p", FIXTURE_DATA)
+    assert mkdocs_build(project).returncode == 0
+    about = project / "docs" / "zh" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[不存在的页面](missing.md)\n", encoding="utf-8")
+    before = snapshot(project)
+    result = mkdocs_build(project)
+    assert result.returncode != 0 and "missing.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project) == before

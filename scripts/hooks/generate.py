@@ -105,18 +105,29 @@ def on_config(config):
     if staging:
         _run.update(outcome=outcome, root=root)
         if outcome.stage is not None:
-            config.docs_dir = str(outcome.stage)
-            # The hand-written home and About pages include generated fragments (pymdownx.snippets, mkdocs.yml):
-            # read them from the staged tree too, or the build would show the previous data's counts.
-            snippets = config.mdx_configs.get("pymdownx.snippets")
-            if snippets is not None:
-                snippets["base_path"] = [str(Path(outcome.stage) / "snippets")]
+            _build_from(config, outcome.stage)
         site = Path(config.site_dir)
         new_site = site.with_name(f".{site.name}.new")
         shutil.rmtree(new_site, ignore_errors=True)
         _run.update(site=site, new_site=new_site)
         config.site_dir = str(new_site)
     return config
+
+
+def _build_from(config, stage: Path) -> None:
+    """Point MkDocs at the staged docs/ tree: docs_dir, and the snippet folders inside docs/ (generated fragments
+    that hand-written pages include)."""
+    docs = Path(config.docs_dir).resolve()
+    config.docs_dir = str(stage)
+    snippets = config.mdx_configs.get("pymdownx.snippets", {})
+    paths = snippets.get("base_path")
+    if paths:
+        root = Path(config.config_file_path).parent
+        moved = []
+        for path in [paths] if isinstance(paths, str) else paths:
+            full = (root / path).resolve()
+            moved.append(str(stage / full.relative_to(docs)) if full.is_relative_to(docs) else path)
+        snippets["base_path"] = moved
 
 
 @guard.hook
