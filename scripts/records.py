@@ -1,6 +1,7 @@
 """Load every record under data/, validate it, resolve references between records, and derive computed fields.
 
-Reads: data/<kind>/<id>.yml for each kind in schema.KINDS, data/strings/{en,zh}.yml, schema/*.json.
+Reads: data/<kind>/<id>.yml for each kind in schema.KINDS, data/strings/{en,zh}.yml, schema/*.json, and the
+hand-written pages docs/zh/*.md (for the glossary's terms to avoid).
 Writes: nothing. `load_site(data_dir, today)` returns (Site, errors); it never exits and never raises for bad data:
 every problem in every file is collected so that a contributor sees them all in one run.
 """
@@ -110,7 +111,20 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
     strings = _load_strings(data_dir, root, today, errors)
     site = Site(records, strings, today, invalid)
     errors.extend(_cross_check(site))
+    errors.extend(_check_pages(site, root / "docs"))
     return site, errors
+
+
+def _check_pages(site: Site, docs: Path) -> Iterator[Error]:
+    """The glossary's terms to avoid, in the hand-written Chinese pages (the generated ones come from data/); the
+    English context of a line is the whole English page."""
+    rules = avoid_rules(site)
+    for page in sorted((docs / "zh").glob("*.md")) if (docs / "zh").is_dir() else []:
+        english = docs / "en" / page.name
+        en = english.read_text(encoding="utf-8") if english.is_file() else ""
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            for message, fix in term_problems(line, en, rules):
+                yield Error(f"docs/zh/{page.name}", message, fix, line=number)
 
 
 def _load_record(kind: str, schema_name: str, path: Path, rel: str, today: dt.date,
@@ -381,10 +395,37 @@ def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]
                    f"cite it as [[ref:{labels[label]}]] after the claim; name it in words if the sentence needs to")
 
 
+def avoid_rules(site: Site) -> list[tuple[Record, str, re.Pattern | None, re.Pattern | None]]:
+    """(term, form to avoid, English that makes it acceptable, English that makes it wrong) from the glossary.
+    A pattern that is not a valid regular expression is left out here and reported by _check_glossary."""
+    rules = []
+    for term in site.kind("glossary"):
+        for item in term.get("zh_avoid", []):
+            item = {"form": item} if isinstance(item, str) else item
+            try:
+                unless, when = (re.compile(item[k], re.IGNORECASE) if k in item else None for k in ("unless_en", "when_en"))
+            except re.error:
+                continue
+            rules.append((term, item["form"], unless, when))
+    return rules
+
+
+def term_problems(zh: str, en: str, rules: list) -> Iterator[tuple[str, str]]:
+    """(message, fix) for each form in a Chinese text that the glossary marks to avoid, given its English text.
+    Spaces are ignored, so "ALS 功能评定量表" and "ALS功能评定量表" are the same form."""
+    flat = re.sub(r"\s+", "", zh)
+    for term, form, unless, when in rules:
+        if re.sub(r"\s+", "", form) not in flat:
+            continue
+        if (unless and unless.search(en)) or (when and not when.search(en)):
+            continue
+        usage = f"; {term['usage']['en']}" if "usage" in term.data else ""
+        yield (f"uses '{form}', which the glossary marks to avoid",
+               f"write '{term['term']['zh']}'{usage} (data/glossary/{term.id}.yml)")
+
+
 def _cross_check(site: Site) -> Iterator[Error]:
-    avoid = {
-        bad: term for term in site.kind("glossary") for bad in term.get("zh_avoid", [])
-    }
+    rules = avoid_rules(site)
     for kind, schema_name in schema.KINDS.items():
         refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
         for rec in site.kind(kind):
@@ -429,11 +470,14 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                 + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
                                 "write the same numbers, IDs, doses and dates in both languages (digits in both)",
                                 field_name(path), line)
-                for bad, term in avoid.items():
-                    if bad in text["zh"]:
-                        yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
-                                    f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
-                                    field_name(path + ("zh",)), line)
+                if not (kind == "glossary" and path and path[0] in ("term", "usage")):  # a term may name what to avoid
+                    for message, fix in term_problems(text["zh"], text["en"], rules):
+                        yield Error(rec.path, message, fix, field_name(path + ("zh",)), line)
+    if "zh" in site.strings and "en" in site.strings:
+        for key, zh in site.strings["zh"].items():
+            for message, fix in term_problems(zh, site.strings["en"].get(key, ""), rules):
+                yield Error("data/strings/zh.yml", message, fix, key)
+    yield from _check_glossary(site)
     yield from _check_studies(site)
     yield from _check_excluded(site)
     yield from _check_searches(site)
@@ -480,6 +524,21 @@ def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -
     elif text.get("pending"):
         yield Error(rec.path, "is marked pending but its translation is up to date", "remove `pending: true`",
                     where, line)
+
+
+def _check_glossary(site: Site) -> Iterator[Error]:
+    for term in site.kind("glossary"):
+        for i, item in enumerate(term.get("zh_avoid", [])):
+            for key in ("unless_en", "when_en") if isinstance(item, dict) else ():
+                if key not in item:
+                    continue
+                try:
+                    re.compile(item[key])
+                except re.error as exc:
+                    path = ("zh_avoid", i, key)
+                    yield Error(term.path, f"is not a valid regular expression: {exc}",
+                                "write a Python regular expression, e.g. `sham (surgery|operation)`",
+                                field_name(path), term.doc.line_of(path))
 
 
 def _suggest(value: str, pool: dict, kind: str) -> str:
