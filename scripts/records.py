@@ -457,6 +457,11 @@ def _cross_check(site: Site) -> Iterator[Error]:
                         elif not site.exists(target, target_id):
                             yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
                                         _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+                        elif (target == "references" and "references" in rec.data
+                              and target_id not in rec["references"]):
+                            # The page's numbered list is built from `references`: a citation must find its entry.
+                            yield Error(rec.path, f"cites [[ref:{target_id}]], which is not in `references`",
+                                        f"add {target_id} to `references`", field_name(path + (lang,)), line)
                 for lang in LANGS:
                     for message, fix in link_prose_problems(text[lang], lang, shown_in(lang), labels):
                         yield Error(rec.path, message, fix, field_name(path + (lang,)), line)

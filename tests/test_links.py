@@ -277,3 +277,12 @@ def test_the_glossary_page_shows_usage_notes_and_forms_to_avoid(data_dir):
     assert "间充质干细胞<br><small>又称：间充质基质细胞</small><br><small>不用：间质干细胞</small> |" in zh
     assert "<br><small>用法：写全称“间充质”。</small> |" in zh
     assert "<br><small>Usage: Write 间充质 in full.</small> |" in pages["en/glossary/index.md"]
+
+
+def test_a_citation_must_be_in_the_records_references(data_dir):
+    study = data_dir / STUDY
+    study.write_text(study.read_text(encoding="utf-8").replace("references: [test-2022-trial]", "references: []"),
+                     encoding="utf-8")
+    _, errors = site_of(data_dir)
+    assert any(e.startswith(f"data/{STUDY}:") and "findings.en: cites [[ref:test-2022-trial]], which is not in "
+               "`references` (fix: add test-2022-trial to `references`)" in e for e in errors), errors
