@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, sources, yamlio
+from . import schema, sources, yamlio, zhtext
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANGS = ("en", "zh")
@@ -180,6 +180,12 @@ def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error
             missing = "zh" if key in en else "en"
             errors.append(Error(f"data/strings/{missing}.yml", f"key '{key}' is missing (present in the other language)",
                                 f"add `{key}:` to data/strings/{missing}.yml"))
+        for key in sorted(zh):
+            for rule, stretch in zhtext.problems(zh[key]):
+                message, fix = zhtext.MESSAGES[rule]
+                errors.append(Error("data/strings/zh.yml", f"{message}: '{stretch.strip()}'",
+                                    f"{fix}; `python -m scripts.zhtext --fix data/strings/zh.yml` applies the rule",
+                                    key))
         for key in sorted(set(en) & set(zh)):
             a, b = set(PLACEHOLDER_RE.findall(en[key])), set(PLACEHOLDER_RE.findall(zh[key]))
             if a != b:
@@ -475,6 +481,11 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                 + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
                                 "write the same numbers, IDs, doses and dates in both languages (digits in both)",
                                 field_name(path), line)
+                for rule, stretch in zhtext.problems(text["zh"]):
+                    message, fix = zhtext.MESSAGES[rule]
+                    yield Error(rec.path, f"{message}: '{stretch.strip()}'",
+                                f"{fix}; `python -m scripts.zhtext --fix {rec.path}` applies the rule",
+                                field_name(path + ("zh",)), line)
                 if not (kind == "glossary" and path and path[0] in ("term", "usage")):  # a term may name what to avoid
                     for message, fix in term_problems(text["zh"], text["en"], rules):
                         yield Error(rec.path, message, fix, field_name(path + ("zh",)), line)
