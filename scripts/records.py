@@ -383,6 +383,12 @@ def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]
             a, b, n = (re.sub(r"\s+", "", x) for x in (tail, head, name))
             repeated |= any((_CJK.match(n[k - 1]) and a.endswith(n[:k])) or (_CJK.match(n[-k]) and b.startswith(n[-k:]))
                             for k in range(2, len(n) + 1))
+        # The spacing rule of scripts/zhtext.py, which cannot see what a link prints: a space between Chinese and
+        # Latin letters or digits.
+        if lang == "zh" and name and ((_CJK.match(before[-1:]) and re.match(r"[A-Za-z0-9]", name))
+                                      or (_CJK.match(after[:1]) and re.match(r"[A-Za-z0-9]", name[-1]))):
+            yield (f"link {link} prints '{name}' with no space from the Chinese next to it",
+                   "add a space between Chinese and Latin letters or digits (家族性 ALS, 见 NCT01234567)")
         if repeated:
             yield (f"link {link} prints '{name}', repeating the words next to it",
                    f"put the link on the words the sentence already has: …[[{kind}:{rec_id}|{name}]]… "
@@ -441,7 +447,12 @@ def _cross_check(site: Site) -> Iterator[Error]:
             def shown_in(lang: str, rec: Record = rec) -> Any:
                 def shown(link_kind: str, rec_id: str, words: str | None) -> str | None:
                     target = site.records.get(LINK_KINDS.get(link_kind, ""), {}).get(rec_id)
-                    return words if words is not None else (target and short_name(target.kind, target, lang))
+                    if words is not None or target is None:
+                        return words
+                    name = short_name(target.kind, target, lang)
+                    if target.kind == "articles":  # printed as a title, in quotation marks (render.bare_name)
+                        return f"《{name}》" if lang == "zh" else f"“{name}”"
+                    return name
                 return shown
             for pattern, target in refs:
                 for path, value in _values_at(rec.data, pattern):

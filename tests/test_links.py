@@ -133,6 +133,8 @@ def problems(text: str, lang: str = "en", names: dict | None = None, labels: dic
     ("No benefit[[ref:x|the 2022 report]].", "en", "has words"),
     ("The trial [[study:label]] enrolled 10 people.", "en", "a label with parentheses"),
     ("Nam JY 2022 reported no benefit[[ref:nam]].", "en", "sits in the sentence"),
+    ("试验注册为[[study:nct1]]。", "zh", "with no space from the Chinese"),
+    ("见 [[study:nct1]]和后续研究。", "zh", "with no space from the Chinese"),
 ])
 def test_the_check_finds_links_that_break_their_sentence(text, lang, expected):
     found = problems(text, lang, labels={"Nam JY 2022": "nam"})
