@@ -249,16 +249,16 @@ def test_the_glossary_check_follows_the_english_context(data_dir, avoid, en, zh,
 
 def test_the_glossary_check_covers_interface_strings_and_hand_written_pages(data_dir, tmp_path):
     strings = data_dir / "strings" / "zh.yml"
-    strings.write_text(strings.read_text(encoding="utf-8") + "test.term: 间质干细胞\n", encoding="utf-8")
-    en = data_dir / "strings" / "en.yml"
-    en.write_text(en.read_text(encoding="utf-8") + "test.term: mesenchymal stem cell\n", encoding="utf-8")
+    text = strings.read_text(encoding="utf-8")
+    assert "\ncomparator.sham: 假操作\n" in text
+    strings.write_text(text.replace("\ncomparator.sham: 假操作\n", "\ncomparator.sham: 间质干细胞\n"), encoding="utf-8")
     docs = data_dir.parent / "docs"
     (docs / "zh").mkdir(parents=True)
     (docs / "en").mkdir()
     (docs / "zh" / "about.md").write_text("# 关于\n\n间质干细胞\n", encoding="utf-8")
     (docs / "en" / "about.md").write_text("# About\n\nmesenchymal stem cells\n", encoding="utf-8")
     _, errors = site_of(data_dir)
-    assert any(e.startswith("data/strings/zh.yml: test.term: uses '间质干细胞'") for e in errors), errors
+    assert any(e.startswith("data/strings/zh.yml: comparator.sham: uses '间质干细胞'") for e in errors), errors
     assert any(e.startswith("docs/zh/about.md:3: uses '间质干细胞'") for e in errors), errors
 
 
