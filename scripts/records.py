@@ -1,6 +1,7 @@
 """Load every record under data/, validate it, resolve references between records, and derive computed fields.
 
-Reads: data/<kind>/<id>.yml for each kind in schema.KINDS, data/strings/{en,zh}.yml, schema/*.json.
+Reads: data/<kind>/<id>.yml for each kind in schema.KINDS, data/strings/{en,zh}.yml, schema/*.json, and the
+hand-written pages docs/zh/*.md (for the glossary's terms to avoid).
 Writes: nothing. `load_site(data_dir, today)` returns (Site, errors); it never exits and never raises for bad data:
 every problem in every file is collected so that a contributor sees them all in one run.
 """
@@ -126,7 +127,21 @@ def load_site(data_dir: Path, today: dt.date | None = None,
     site = Site(records, strings, today, invalid)
     with guard.about("data/ (the checks across records)"):
         errors.extend(_cross_check(site, outdated_as_pending))
+    with guard.about("docs/zh/ (hand-written pages)"):
+        errors.extend(_check_pages(site, root / "docs"))
     return site, errors
+
+
+def _check_pages(site: Site, docs: Path) -> Iterator[Error]:
+    """The glossary's terms to avoid, in the hand-written Chinese pages (the generated ones come from data/); the
+    English context of a line is the whole English page."""
+    rules = avoid_rules(site)
+    for page in sorted((docs / "zh").glob("*.md")) if (docs / "zh").is_dir() else []:
+        english = docs / "en" / page.name
+        en = english.read_text(encoding="utf-8") if english.is_file() else ""
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            for message, fix in term_problems(line, en, rules):
+                yield Error(f"docs/zh/{page.name}", message, fix, line=number)
 
 
 def _load_record(kind: str, schema_name: str, path: Path, rel: str, today: dt.date,
@@ -373,6 +388,12 @@ def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]
             a, b, n = (re.sub(r"\s+", "", x) for x in (tail, head, name))
             repeated |= any((_CJK.match(n[k - 1]) and a.endswith(n[:k])) or (_CJK.match(n[-k]) and b.startswith(n[-k:]))
                             for k in range(2, len(n) + 1))
+        # The spacing rule of scripts/zhtext.py, which cannot see what a link prints: a space between Chinese and
+        # Latin letters or digits.
+        if lang == "zh" and name and ((_CJK.match(before[-1:]) and re.match(r"[A-Za-z0-9]", name))
+                                      or (_CJK.match(after[:1]) and re.match(r"[A-Za-z0-9]", name[-1]))):
+            yield (f"link {link} prints '{name}' with no space from the Chinese next to it",
+                   "add a space between Chinese and Latin letters or digits (家族性 ALS, 见 NCT01234567)")
         if repeated:
             yield (f"link {link} prints '{name}', repeating the words next to it",
                    f"put the link on the words the sentence already has: …[[{kind}:{rec_id}|{name}]]… "
@@ -391,15 +412,47 @@ def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]
                    f"cite it as [[ref:{labels[label]}]] after the claim; name it in words if the sentence needs to")
 
 
+def avoid_rules(site: Site) -> list[tuple[Record, str, re.Pattern | None, re.Pattern | None]]:
+    """(term, form to avoid, English that makes it acceptable, English that makes it wrong) from the glossary.
+    A pattern that is not a valid regular expression is left out here and reported by _check_glossary."""
+    rules = []
+    for term in site.kind("glossary"):
+        for item in term.get("zh_avoid", []):
+            item = {"form": item} if isinstance(item, str) else item
+            try:
+                unless, when = (re.compile(item[k], re.IGNORECASE) if k in item else None for k in ("unless_en", "when_en"))
+            except re.error:
+                continue
+            rules.append((term, item["form"], unless, when))
+    return rules
+
+
+def term_problems(zh: str, en: str, rules: list) -> Iterator[tuple[str, str]]:
+    """(message, fix) for each form in a Chinese text that the glossary marks to avoid, given its English text.
+    Spaces are ignored, so "ALS 功能评定量表" and "ALS功能评定量表" are the same form."""
+    flat = re.sub(r"\s+", "", zh)
+    for term, form, unless, when in rules:
+        if re.sub(r"\s+", "", form) not in flat:
+            continue
+        if (unless and unless.search(en)) or (when and not when.search(en)):
+            continue
+        usage = f"; {term['usage']['en']}" if "usage" in term.data else ""
+        yield (f"uses '{form}', which the glossary marks to avoid",
+               f"write '{term['term']['zh']}'{usage} (data/glossary/{term.id}.yml)")
+
+
 def _cross_check(site: Site, outdated_as_pending: bool = False) -> Iterator[Error]:
-    avoid = {
-        bad: term for term in site.kind("glossary") for bad in term.get("zh_avoid", [])
-    }
+    rules = avoid_rules(site)
     for kind, schema_name in schema.KINDS.items():
         refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
         for rec in site.kind(kind):
             with guard.about(rec.path):
-                yield from _check_record(site, rec, refs, avoid, outdated_as_pending)
+                yield from _check_record(site, rec, refs, rules, outdated_as_pending)
+    if "zh" in site.strings and "en" in site.strings:
+        for key, zh in site.strings["zh"].items():
+            for message, fix in term_problems(zh, site.strings["en"].get(key, ""), rules):
+                yield Error("data/strings/zh.yml", message, fix, key)
+    yield from _check_glossary(site)
     yield from _check_studies(site)
     yield from _check_excluded(site)
     yield from _check_searches(site)
@@ -443,7 +496,7 @@ def _cross_check(site: Site, outdated_as_pending: bool = False) -> Iterator[Erro
     yield from _check_unique(site, "references", ("pmid", "doi"))
 
 
-def _check_record(site: Site, rec: Record, refs: list, avoid: dict, outdated_as_pending: bool) -> Iterator[Error]:
+def _check_record(site: Site, rec: Record, refs: list, rules: list, outdated_as_pending: bool) -> Iterator[Error]:
     """A record's references, inline links (and how they read in their sentence), translation stamps, numbers,
     Chinese punctuation and glossary terms."""
     labels = {reference_label(site.records["references"][r]): r for r in rec.get("references", [])
@@ -452,7 +505,12 @@ def _check_record(site: Site, rec: Record, refs: list, avoid: dict, outdated_as_
     def shown_in(lang: str) -> Any:
         def shown(link_kind: str, rec_id: str, words: str | None) -> str | None:
             target = site.records.get(LINK_KINDS.get(link_kind, ""), {}).get(rec_id)
-            return words if words is not None else (target and short_name(target.kind, target, lang))
+            if words is not None or target is None:
+                return words
+            name = short_name(target.kind, target, lang)
+            if target.kind == "articles":  # printed as a title, in quotation marks (render.bare_name)
+                return f"《{name}》" if lang == "zh" else f"“{name}”"
+            return name
         return shown
     for pattern, target in refs:
         for path, value in _values_at(rec.data, pattern):
@@ -474,6 +532,10 @@ def _check_record(site: Site, rec: Record, refs: list, avoid: dict, outdated_as_
                 elif not site.exists(target, target_id):
                     yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
                                 _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+                elif target == "references" and "references" in rec.data and target_id not in rec["references"]:
+                    # The page's numbered list is built from `references`: a citation must find its entry.
+                    yield Error(rec.path, f"cites [[ref:{target_id}]], which is not in `references`",
+                                f"add {target_id} to `references`", field_name(path + (lang,)), line)
         for lang in LANGS:
             for message, fix in link_prose_problems(text[lang], lang, shown_in(lang), labels):
                 yield Error(rec.path, message, fix, field_name(path + (lang,)), line)
@@ -493,11 +555,9 @@ def _check_record(site: Site, rec: Record, refs: list, avoid: dict, outdated_as_
             yield Error(rec.path, f"{message}: '{stretch.strip()}'",
                         f"{fix}; `python -m scripts.zhtext --fix {rec.path}` applies the rule",
                         field_name(path + ("zh",)), line)
-        for bad, term in avoid.items():
-            if bad in text["zh"]:
-                yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
-                            f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
-                            field_name(path + ("zh",)), line)
+        if not (rec.kind == "glossary" and path and path[0] in ("term", "usage")):  # a term names what to avoid
+            for message, fix in term_problems(text["zh"], text["en"], rules):
+                yield Error(rec.path, message, fix, field_name(path + ("zh",)), line)
 
 
 def _outdated(text: dict) -> bool:
@@ -520,6 +580,21 @@ def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -
     elif text.get("pending"):
         yield Error(rec.path, "is marked pending but its translation is up to date", "remove `pending: true`",
                     where, line)
+
+
+def _check_glossary(site: Site) -> Iterator[Error]:
+    for term in site.kind("glossary"):
+        for i, item in enumerate(term.get("zh_avoid", [])):
+            for key in ("unless_en", "when_en") if isinstance(item, dict) else ():
+                if key not in item:
+                    continue
+                try:
+                    re.compile(item[key])
+                except re.error as exc:
+                    path = ("zh_avoid", i, key)
+                    yield Error(term.path, f"is not a valid regular expression: {exc}",
+                                "write a Python regular expression, e.g. `sham (surgery|operation)`",
+                                field_name(path), term.doc.line_of(path))
 
 
 def _suggest(value: str, pool: dict, kind: str) -> str:

@@ -12,6 +12,7 @@ from scripts import yamlio
 from scripts.migrate_links import rewrite, write_values
 from scripts.records import link_prose_problems, load_site
 from scripts.render import render_pages
+from scripts.translations import stamp_text
 
 STUDY = "studies/nct00000001.yml"
 
@@ -132,6 +133,8 @@ def problems(text: str, lang: str = "en", names: dict | None = None, labels: dic
     ("No benefit[[ref:x|the 2022 report]].", "en", "has words"),
     ("The trial [[study:label]] enrolled 10 people.", "en", "a label with parentheses"),
     ("Nam JY 2022 reported no benefit[[ref:nam]].", "en", "sits in the sentence"),
+    ("试验注册为[[study:nct1]]。", "zh", "with no space from the Chinese"),
+    ("见 [[study:nct1]]和后续研究。", "zh", "with no space from the Chinese"),
 ])
 def test_the_check_finds_links_that_break_their_sentence(text, lang, expected):
     found = problems(text, lang, labels={"Nam JY 2022": "nam"})
@@ -212,3 +215,76 @@ def test_writing_values_keeps_the_rest_of_the_file_and_restamps_current_translat
                        "  stamp: '" + yamlio.parse(after.encode()).data["findings"]["stamp"] + "'"]
     path.write_text(after, encoding="utf-8")
     assert site_of(data_dir)[1] == []
+
+
+# --- terminology (issue 14, item 3) -----------------------------------------------------------------------------------
+
+def glossary_rule(data: Path, avoid_yaml: str) -> None:
+    path = data / "glossary" / "mesenchymal-stem-cell.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("zh_avoid: [间质干细胞]\n", avoid_yaml), encoding="utf-8")
+
+
+@pytest.mark.parametrize("avoid, en, zh, flagged", [
+    ("zh_avoid: [间质干细胞]\n", "A small trial.", "一项小型间质干细胞试验。", True),
+    ("zh_avoid: [间质干细胞]\n", "A small trial.", "一项小型间质 干细胞试验。", True),  # spaces do not hide a form
+    ("zh_avoid:\n- form: 假手术\n  unless_en: 'sham (surgery|operation)'\n",
+     "Cells against a sham procedure.", "细胞对比假手术。", True),
+    ("zh_avoid:\n- form: 假手术\n  unless_en: 'sham (surgery|operation)'\n",
+     "Cells against sham surgery.", "细胞对比假手术。", False),
+    ("zh_avoid:\n- form: 扩大使用\n  when_en: 'expanded access[^.]*China'\n",
+     "An expanded access programme in China.", "中国的扩大使用项目。", True),
+    ("zh_avoid:\n- form: 扩大使用\n  when_en: 'expanded access[^.]*China'\n",
+     "An expanded access programme in the USA.", "美国的扩大使用项目。", False),
+])
+def test_the_glossary_check_follows_the_english_context(data_dir, avoid, en, zh, flagged):
+    glossary_rule(data_dir, avoid)
+    set_text(data_dir, STUDY, ("lay_summary",), en, zh)
+    _, errors = site_of(data_dir)
+    found = [e for e in errors if "which the glossary marks to avoid" in e]
+    assert bool(found) == flagged, errors
+    if flagged:
+        assert found[0].startswith(f"data/{STUDY}:") and "lay_summary.zh" in found[0]
+        assert "fix: write '间充质干细胞'" in found[0] and "data/glossary/mesenchymal-stem-cell.yml" in found[0]
+
+
+def test_the_glossary_check_covers_interface_strings_and_hand_written_pages(data_dir, tmp_path):
+    strings = data_dir / "strings" / "zh.yml"
+    text = strings.read_text(encoding="utf-8")
+    assert "\ncomparator.sham: 假操作\n" in text
+    strings.write_text(text.replace("\ncomparator.sham: 假操作\n", "\ncomparator.sham: 间质干细胞\n"), encoding="utf-8")
+    docs = data_dir.parent / "docs"
+    (docs / "zh").mkdir(parents=True)
+    (docs / "en").mkdir()
+    (docs / "zh" / "about.md").write_text("# 关于\n\n间质干细胞\n", encoding="utf-8")
+    (docs / "en" / "about.md").write_text("# About\n\nmesenchymal stem cells\n", encoding="utf-8")
+    _, errors = site_of(data_dir)
+    assert any(e.startswith("data/strings/zh.yml: comparator.sham: uses '间质干细胞'") for e in errors), errors
+    assert any(e.startswith("docs/zh/about.md:3: uses '间质干细胞'") for e in errors), errors
+
+
+def test_a_bad_pattern_in_the_glossary_is_reported(data_dir):
+    glossary_rule(data_dir, "zh_avoid:\n- form: 假手术\n  unless_en: 'sham (surgery'\n")
+    _, errors = site_of(data_dir)
+    assert any("zh_avoid[0].unless_en: is not a valid regular expression" in e for e in errors), errors
+
+
+def test_the_glossary_page_shows_usage_notes_and_forms_to_avoid(data_dir):
+    path = data_dir / "glossary" / "mesenchymal-stem-cell.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "zh_avoid: [间质干细胞]\n", "zh_avoid: [间质干细胞, {form: 间叶干细胞, when_en: mesenchymal}]\n"
+        "usage: {en: Write 间充质 in full., zh: 写全称“间充质”。, stamp: '" + "00000000" + "'}\n"), encoding="utf-8")
+    path.write_text(stamp_text(path.read_text(encoding="utf-8"))[0], encoding="utf-8")
+    pages = pages_of(data_dir)
+    zh = pages["zh/glossary/index.md"]
+    assert "间充质干细胞<br><small>又称：间充质基质细胞</small><br><small>不用：间质干细胞</small> |" in zh
+    assert "<br><small>用法：写全称“间充质”。</small> |" in zh
+    assert "<br><small>Usage: Write 间充质 in full.</small> |" in pages["en/glossary/index.md"]
+
+
+def test_a_citation_must_be_in_the_records_references(data_dir):
+    study = data_dir / STUDY
+    study.write_text(study.read_text(encoding="utf-8").replace("references: [test-2022-trial]", "references: []"),
+                     encoding="utf-8")
+    _, errors = site_of(data_dir)
+    assert any(e.startswith(f"data/{STUDY}:") and "findings.en: cites [[ref:test-2022-trial]], which is not in "
+               "`references` (fix: add test-2022-trial to `references`)" in e for e in errors), errors
