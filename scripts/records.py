@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, sources, yamlio
+from . import schema, sources, yamlio, zhtext
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANGS = ("en", "zh")
-# Inline links inside prose: [[study:nct01051882]], [[ref:berry-2019-nurown]], [[cell:msc-ntf]], [[route:intrathecal]].
-LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s]*)\]\]")
+# Inline links inside prose. A record link carries the sentence's own words, [[route:intrathecal|lumbar puncture]],
+# or, bare, prints the target's short name: [[cell:msc-ntf]]. [[ref:id]] is a numbered citation placed after the
+# claim it supports; it never takes words (it is not a word of the sentence). Groups: kind, id, words (or None).
+LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s|]*)(?:\|([^\]\[|]*))?\]\]")
 LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary",
               "preclinical": "preclinical", "article": "articles"}
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -164,6 +166,12 @@ def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error
             missing = "zh" if key in en else "en"
             errors.append(Error(f"data/strings/{missing}.yml", f"key '{key}' is missing (present in the other language)",
                                 f"add `{key}:` to data/strings/{missing}.yml"))
+        for key in sorted(zh):
+            for rule, stretch in zhtext.problems(zh[key]):
+                message, fix = zhtext.MESSAGES[rule]
+                errors.append(Error("data/strings/zh.yml", f"{message}: '{stretch.strip()}'",
+                                    f"{fix}; `python -m scripts.zhtext --fix data/strings/zh.yml` applies the rule",
+                                    key))
         for key in sorted(set(en) & set(zh)):
             a, b = set(PLACEHOLDER_RE.findall(en[key])), set(PLACEHOLDER_RE.findall(zh[key]))
             if a != b:
@@ -204,7 +212,7 @@ def _values_at(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tu
 
 
 TEXT_KEYS = {"en", "zh", "source", "stamp", "pending"}
-TITLE_FIELDS = {"title", "name", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
+TITLE_FIELDS = {"title", "name", "short", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
 
 
 def is_text(data: Any) -> bool:
@@ -261,13 +269,122 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 def numbers_in(text: str, lang: str) -> Counter:
     """The numbers a prose text states, ignoring month and day numbers (written differently per language)."""
-    text = LINK_RE.sub(" ", text)  # ids inside [[links]] are checked as links, not as numbers
+    # Ids inside [[links]] are checked as links, not as numbers; a link's own words are part of the sentence.
+    text = LINK_RE.sub(lambda m: f" {m.group(3) or ''} ", text)
     # Month names exist only in English, so day and month numbers are dropped: "March 5, 2019" ~ "2019 年 3 月 5 日".
     if lang == "en":
         text = _EN_DAY.sub(lambda m: m.group(1) or m.group(2), text)
     else:
         text = _ZH_MONTH_DAY.sub(" ", text)
     return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def reference_label(rec: Record) -> str:
+    """A reference as "First-author Year" (Nam JY 2022): the label of reference lists, never printed in prose."""
+    return f"{rec.get('authors', rec['container']).split(',')[0]} {rec['year']}"
+
+
+def short_name(kind: str, rec: Record, lang: str) -> str:
+    """What a bare [[kind:id]] link prints: the record's `short` name, else its registry ID (studies), term
+    (glossary), title (preclinical, articles) or name."""
+    if "short" in rec.data:
+        return rec["short"][lang]
+    if kind == "studies":
+        return (rec["registry_ids"] or [rec["title"][lang]])[0]
+    if kind == "references":
+        return reference_label(rec)
+    if kind == "glossary":
+        return rec["term"][lang]
+    if kind in ("preclinical", "articles"):
+        return rec["title"][lang]
+    return rec["name"][lang]
+
+
+# --- links that read as prose ----------------------------------------------------------------------------------------
+# A link prints words inside a sentence, so the sentence around it must read well with those words, in both
+# languages. These patterns find the ways old-style links broke sentences (issue 14): a label spliced after the words
+# that already say it ("injection [[route:intrathecal]] injection"), a record dropped after a claim as if it were a
+# citation, and a citation used as a word of the sentence ("as shown by [[ref:x]]").
+MIGRATE = "python -m scripts.migrate_links {file}"
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE_END = re.compile(r"^\s*(?:[.,;:!?)\]。，；：！？）]|$)")  # not "、": it joins names in a list
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:。！？；：(（]|\n\s*-)\s*$")
+# Words after which a bare record link is the sentence's own name for the record or the object of a preposition
+# ("registered as NCT…", "reported together with NCT…", "见《…》"): not a label spliced after a claim.
+NAMING_BEFORE = re.compile(r"(?:\b(?:as|is|are|was|were|see|also|named|called|records?|page|guide|article|and|or|"
+                           r"product|term|in|by|with|of|from|to|than|for|on|at|under|including|like)|为|见|即|是|和|与|"
+                           r"及|或|参见|详见|记录|指南|文章|页面|产品|称|在|由|对|从|如|例如|包括)\s*$", re.IGNORECASE)
+# Kinds whose bare link after a claim reads as a spliced label; a bare term, cell type or route is a noun.
+_POINTER_KINDS = ("study", "preclinical")
+# Words that make a citation [n] a word of the sentence ("reported by [1]", "据[1]").
+_CITATION_AS_WORD = {"by", "in", "from", "see", "of", "the", "a", "an", "per", "to", "with", "and", "or", "on", "at"}
+_CITATION_AS_WORD_ZH = re.compile(r"(?:参见|详见|根据|按照|引自|(?:^|[，。；：、\s(（])[据见经由和与及在])$")
+
+
+def _norm(words: str) -> list[str]:
+    return [w.lower().rstrip("s") for w in _WORD.findall(words)]
+
+
+def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(message, fix) for each way the links in one prose text break its sentence. `shown(kind, id, words)` gives
+    the words a link prints (None for a citation or an unknown record); `labels` maps reference labels to ids."""
+    def printed(m: re.Match) -> str:  # what a link prints, as far as the sentence is concerned
+        return "" if m.group(1) == "ref" else (shown(*m.groups()) or m.group(2))
+
+    for m in LINK_RE.finditer(text):
+        kind, rec_id, words = m.groups()
+        before, after = text[: m.start()], text[m.end():]
+        tail = LINK_RE.sub(printed, before).rstrip()  # the sentence before the link, as the reader sees it
+        if kind == "ref":
+            if words is not None:
+                yield (f"citation [[ref:{rec_id}|{words}]] has words; a citation prints [n], never words",
+                       f"write the words in the sentence and put [[ref:{rec_id}]] after the claim it supports")
+                continue
+            prev = _WORD.findall(tail[-30:])
+            zh_prev = lang == "zh" and _CITATION_AS_WORD_ZH.search(tail) is not None
+            if _SENTENCE_START.search(before) or zh_prev or (prev and tail.endswith(prev[-1])
+                                                            and prev[-1].lower() in _CITATION_AS_WORD):
+                yield (f"citation [[ref:{rec_id}]] stands as a word of the sentence (it prints only [n])",
+                       "name the source in words (\"a 2022 trial report\", \"一项 2022 年的试验报告\") and put "
+                       f"[[ref:{rec_id}]] after the claim it supports")
+            continue
+        name = shown(kind, rec_id, words)
+        if name is None:
+            continue
+        link = m.group(0)
+        if words is None and re.search(r"[(（]", name):
+            yield (f"bare link {link} prints '{name}', a label with parentheses",
+                   f"give the link the sentence's words ([[{kind}:{rec_id}|…]]), or add a `short` name "
+                   f"(no parentheses) to the record")
+        # The printed words repeat the words just before or after them.
+        head = LINK_RE.sub(printed, after).lstrip()
+        shown_words, prev_words, next_words = _norm(name), _norm(tail[-40:]), _norm(head[:40])
+        repeated = bool(shown_words) and (
+            (bool(prev_words) and prev_words[-1] == shown_words[0] and re.search(r"[A-Za-z0-9]\s*$", tail) is not None)
+            or (bool(next_words) and next_words[0] == shown_words[-1] and re.match(r"\s*[A-Za-z0-9]", head) is not None))
+        # The whole name just before the link, as in "regulatory T cells ([[cell:regulatory-t-cells]])".
+        repeated |= bool(name) and re.sub(r"[\s(（]+$", "", tail).lower().endswith(name.lower())
+        if lang == "zh":  # Chinese has no spaces: look for 2 or more shared characters across the link's edges
+            a, b, n = (re.sub(r"\s+", "", x) for x in (tail, head, name))
+            repeated |= any((_CJK.match(n[k - 1]) and a.endswith(n[:k])) or (_CJK.match(n[-k]) and b.startswith(n[-k:]))
+                            for k in range(2, len(n) + 1))
+        if repeated:
+            yield (f"link {link} prints '{name}', repeating the words next to it",
+                   f"put the link on the words the sentence already has: …[[{kind}:{rec_id}|{name}]]… "
+                   "(or run `" + MIGRATE.format(file="FILE") + "`)")
+        # A bare record link after a claim reads as a spliced label ("…used SOD1-G93A rats Glial precursors…").
+        after_citation = re.search(r"\[\[ref:[^\]]*\]\]\s*$", before) is not None
+        if words is None and kind in _POINTER_KINDS and (after_citation or _CLAUSE_END.match(LINK_RE.sub("", after))):
+            last = tail[-1:] if tail else ""
+            if last and last not in "(（,，、;；:：" and not _SENTENCE_START.search(before) and not NAMING_BEFORE.search(tail):
+                yield (f"link {link} after the claim reads as a label spliced into the sentence ('{name}')",
+                       f"put the link on the words that name the record ([[{kind}:{rec_id}|the phase 2 trial]]), "
+                       "or in parentheses; `" + MIGRATE.format(file="FILE") + "` does this")
+    for label in labels:
+        if label in text:
+            yield (f"the reference label '{label}' sits in the sentence",
+                   f"cite it as [[ref:{labels[label]}]] after the claim; name it in words if the sentence needs to")
 
 
 def _cross_check(site: Site) -> Iterator[Error]:
@@ -277,6 +394,14 @@ def _cross_check(site: Site) -> Iterator[Error]:
     for kind, schema_name in schema.KINDS.items():
         refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
         for rec in site.kind(kind):
+            labels = {reference_label(site.records["references"][r]): r for r in rec.get("references", [])
+                      if r in site.records["references"]}
+
+            def shown_in(lang: str, rec: Record = rec) -> Any:
+                def shown(link_kind: str, rec_id: str, words: str | None) -> str | None:
+                    target = site.records.get(LINK_KINDS.get(link_kind, ""), {}).get(rec_id)
+                    return words if words is not None else (target and short_name(target.kind, target, lang))
+                return shown
             for pattern, target in refs:
                 for path, value in _values_at(rec.data, pattern):
                     if not site.exists(target, value):
@@ -289,7 +414,7 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                 "write the name as plain text; link records from the prose fields",
                                 field_name(path), line)
                 for lang in LANGS:
-                    for link_kind, target_id in LINK_RE.findall(text[lang]):
+                    for link_kind, target_id, _ in LINK_RE.findall(text[lang]):
                         target = LINK_KINDS.get(link_kind)
                         if target is None:
                             yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
@@ -297,6 +422,9 @@ def _cross_check(site: Site) -> Iterator[Error]:
                         elif not site.exists(target, target_id):
                             yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
                                         _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+                for lang in LANGS:
+                    for message, fix in link_prose_problems(text[lang], lang, shown_in(lang), labels):
+                        yield Error(rec.path, message, fix, field_name(path + (lang,)), line)
                 yield from _check_translation(rec, path, text, line)
                 en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")
                 if set(en_n) != set(zh_n) and not text.get("pending"):
@@ -307,6 +435,11 @@ def _cross_check(site: Site) -> Iterator[Error]:
                                 + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
                                 "write the same numbers, IDs, doses and dates in both languages (digits in both)",
                                 field_name(path), line)
+                for rule, stretch in zhtext.problems(text["zh"]):
+                    message, fix = zhtext.MESSAGES[rule]
+                    yield Error(rec.path, f"{message}: '{stretch.strip()}'",
+                                f"{fix}; `python -m scripts.zhtext --fix {rec.path}` applies the rule",
+                                field_name(path + ("zh",)), line)
                 for bad, term in avoid.items():
                     if bad in text["zh"]:
                         yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",

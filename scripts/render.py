@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from . import charts, evidence, forked, prisma, schema, sources
 from .exports import export_files
-from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, texts
+from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, reference_label, short_name, source_of, texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -37,6 +37,10 @@ GENERATED_SECTIONS = ("studies", "cell-types", "routes", "preclinical", "evidenc
 # snippets/<lang>/: fragments the hand-written home and About pages include (pymdownx.snippets), e.g. the search flow.
 GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads", "snippets")
 ARTICLE_SECTIONS = ("evidence", "science", "patients")
+# Page templates that end with the page's numbered reference list: only there does [[ref:id]] print a citation [n].
+# Elsewhere (index pages, the glossary) a citation is left out: there is no list for its number to point to.
+CITING_TEMPLATES = ("study.md.j2", "article.md.j2", "cell-type.md.j2", "route.md.j2", "preclinical.md.j2")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
 
 # Characters Python-Markdown (with the extensions in mkdocs.yml) gives meaning to anywhere in a line: escaped with a
@@ -123,8 +127,11 @@ class Renderer:
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
-    def context(self, lang: str, current: str, source: str) -> dict:
+    def context(self, lang: str, current: str, source: str, citations: bool = False) -> dict:
         site, strings = self.site, self.site.strings[lang]
+        # Citation numbers of this page, in order of first citation: the page renders top to bottom, so the order
+        # in which prose() meets [[ref:id]] is the reader's order, and the reference list comes last.
+        cited: dict[str, int] = {}
 
         parsed = self.parsed_strings(lang)
 
@@ -159,24 +166,51 @@ class Renderer:
             return Md(f"[{_finalize(label)}](<{safe}>)")
 
         def record_label(kind: str, rec: Record) -> str:
+            """A record's label in tables and lists (never inside a sentence: see bare_name)."""
             if kind == "studies":
                 return (rec["registry_ids"] or [rec["title"][lang]])[0]
             if kind == "references":
-                first = rec.get("authors", rec["container"]).split(",")[0]
-                return f"{first} {rec['year']}"
+                return reference_label(rec)
             if kind == "glossary":
                 return rec["term"][lang]
             if kind in ("preclinical", "articles"):
                 return rec["title"][lang]
             return rec["name"][lang]
 
+        def bare_name(kind: str, rec: Record, sentence_start: bool) -> str:
+            """What [[kind:id]] without words prints: the short name; an article's title in quotation marks; in
+            English, capitalised at the start of a sentence unless its first word has capitals (iPSC, MSC-NTF)."""
+            name = short_name(kind, rec, lang)
+            if kind == "articles":
+                return f"《{name}》" if lang == "zh" else f"“{name}”"
+            first = name.split(" ")[0]
+            if lang == "en" and sentence_start and first.islower():
+                return name[0].upper() + name[1:]
+            return name
+
+        def cite(ref_id: str) -> Md:
+            """[[ref:id]] → a superscript [n] linking to entry n of the page's reference list, named for screen
+            readers ("Reference 1: Nam JY 2022"), because "[1]" alone says nothing when read aloud."""
+            number = cited.setdefault(ref_id, len(cited) + 1)
+            label = plain_t("cite.label", number=number, label=reference_label(site.records["references"][ref_id]))
+            return Md(f'<sup class="cite"><a href="#ref-{anchor(ref_id)}" aria-label="{html.escape(label, quote=True)}">'
+                      f"&#91;{number}&#93;</a></sup>")
+
         def inline(para: str) -> str:
             pieces, pos = [], 0
             for m in LINK_RE.finditer(para):
-                pieces.append(escape(para[pos:m.start()]))
-                kind = LINK_KINDS[m.group(1)]
+                before = para[pos:m.start()]
+                kind, words = LINK_KINDS[m.group(1)], m.group(3)
                 rec = site.records[kind][m.group(2)]
-                pieces.append(link(record_label(kind, rec), kind, rec.id))
+                if kind == "references":
+                    # A citation sits against the word it follows: "cause[1]." whatever space the data has.
+                    pieces.append(escape(before.rstrip()) if before.strip() else escape(before))
+                    if citations:
+                        pieces.append(cite(rec.id))
+                else:
+                    pieces.append(escape(before))
+                    start = _SENTENCE_START.search(LINK_RE.sub("x", para[:m.start()])) is not None
+                    pieces.append(link(words if words is not None else bare_name(kind, rec, start), kind, rec.id))
                 pos = m.end()
             pieces.append(escape(para[pos:]))
             return "".join(pieces)
@@ -186,9 +220,19 @@ class Renderer:
             return Md(" ".join(inline(para) for para in re.split(r"\n\s*\n", text[lang].strip())))
 
         def plain(text: dict) -> str:
-            """A prose field as plain text (page descriptions, citations): each [[link]] becomes its label."""
-            return LINK_RE.sub(lambda m: record_label(LINK_KINDS[m.group(1)],
-                                                      site.records[LINK_KINDS[m.group(1)]][m.group(2)]), text[lang])
+            """A prose field as plain text (page descriptions): each [[link]] becomes the words it prints; citations
+            are left out, with the space before them."""
+            def words(m: re.Match) -> str:
+                kind = LINK_KINDS[m.group(1)]
+                rec = site.records[kind][m.group(2)]
+                start = _SENTENCE_START.search(LINK_RE.sub("x", m.string[:m.start()])) is not None
+                return m.group(3) if m.group(3) is not None else bare_name(kind, rec, start)
+            return LINK_RE.sub(words, re.sub(r"\s*\[\[ref:[^\]]*\]\]", "", text[lang]))
+
+        def numbered_references(ids: list[str]) -> list[tuple[int, Record]]:
+            """The page's reference list: what the prose cited, by citation number, then the other listed ones."""
+            order = sorted(cited, key=cited.get) + [i for i in ids if i not in cited]
+            return [(n, site.records["references"][i]) for n, i in enumerate(order, 1)]
 
         def prose(text: dict) -> Md:
             """A prose field: paragraphs escaped, [[kind:id]] turned into links; a paragraph whose every line
@@ -255,7 +299,7 @@ class Renderer:
 
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose, "doc_link": doc_link,
-            "prose_inline": prose_inline, "plain": plain,
+            "prose_inline": prose_inline, "plain": plain, "numbered_references": numbered_references,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
             "site_file": site_file, "url_of": url_of, "pending_here": pending_here,
             "other_language": other_language, "plain_t": plain_t, "fenced": fenced,
@@ -293,7 +337,7 @@ class Renderer:
     # --- pages ------------------------------------------------------------------------------------------------------
 
     def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
-        ctx = self.context(lang, path, source)
+        ctx = self.context(lang, path, source, citations=template in CITING_TEMPLATES)
         ctx.update(values)
         return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 

@@ -63,7 +63,7 @@ def test_fixture_data_is_valid(data_dir):
      "data/studies/nct00000001.yml:@@summary:@@: design.summary: numbers differ between languages; only in en: 6; only in zh: 12"),
     ("  zh: 同行评议论文", "  zh: 间质干细胞同行评议论文",
      "findings.zh: uses '间质干细胞', which the glossary marks to avoid (fix: write '间充质干细胞'"),
-    ("  zh: 同行评议论文 [[ref:test-2022-trial]]", "  zh: 同行评议论文 [[ref:test-2023-trial]]",
+    ("  zh: 同行评议论文[[ref:test-2022-trial]]", "  zh: 同行评议论文[[ref:test-2023-trial]]",
      "findings.zh: link [[ref:test-2023-trial]] points to no record in data/references/"),
 ])
 def test_each_error_names_file_line_field_and_fix(data_dir, old, new, expected):
@@ -265,3 +265,36 @@ def test_a_regulatory_event_on_a_secondary_source_needs_an_uncertain_note(data_d
     path.write_text(path.read_text(encoding="utf-8").replace("source: https://news.example.com/orphan",
                                                              "source: https://www.fda.gov/orphan"), encoding="utf-8")
     assert not any("secondary source" in e for e in errors_for(data_dir))
+
+
+@pytest.mark.parametrize("bad, good", [
+    ("家族性ALS患者", "家族性 ALS 患者"),
+    ("入组20例", "入组 20 例"),
+    ("共{count}项", "共 {count} 项"),
+    ("小鼠, SOD1-G93A", "小鼠，SOD1-G93A"),
+    ("SOD1-G93A: 携带突变", "SOD1-G93A：携带突变"),
+    ("鞘内注射 (IT)的疗效", "鞘内注射（IT）的疗效"),
+    ("小鼠， SOD1", "小鼠，SOD1"),
+    ("融合肉瘤（（FUS））", "融合肉瘤（FUS）"),
+])
+def test_chinese_punctuation_and_spacing_rule(bad, good):
+    from scripts import zhtext
+    assert zhtext.problems(bad) and zhtext.fix(bad) == good and zhtext.problems(good) == []
+
+
+def test_the_rule_leaves_links_and_their_spacing_alone():
+    from scripts import zhtext
+    text = "同行评议论文 [[ref:x]] 报告，经[[route:intrathecal]]给药“研究” [[ref:y]]。"
+    assert zhtext.problems(text) == [] and zhtext.fix(text) == text
+
+
+def test_validator_reports_the_chinese_rule_with_its_fix(data_dir):
+    path = data_dir / STUDY
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("zh: 第 24 周 ALSFRS-R", "zh: 第24周 ALSFRS-R", 1), encoding="utf-8")
+    found = errors_for(data_dir)
+    assert any("no space between Chinese and Latin letters or digits" in e and "scripts.zhtext --fix" in e
+               for e in found), found
+    from scripts import zhtext
+    zhtext.main(["--fix", str(path)])
+    assert errors_for(data_dir) == []

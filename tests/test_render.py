@@ -139,7 +139,10 @@ def test_articles_render_lists_links_and_section_anchors(data_dir):
     pages = render_pages(_site(data_dir))
     en = pages["en/patients/what-is-proven.md"]
     assert "## In short { #in-short }" in en
-    assert "- first point\n- second point with [Tester A 2022](../references/index.md#test-2022-trial)" in en
+    # A citation is a numbered superscript after the claim, named for screen readers, pointing into the page's list.
+    assert ('- second point, from a trial report<sup class="cite"><a href="#ref-test-2022-trial" '
+            'aria-label="Reference 1: Tester A 2022">&#91;1&#93;</a></sup>') in en
+    assert '1. <span id="ref-test-2022-trial"></span>[Tester A 2022](../references/index.md#test-2022-trial)' in en
     assert "[NCT00000001](../studies/nct00000001.md)" in en
     assert "(what-is-proven.md)" in pages["zh/patients/index.md"]
     assert "(../preclinical/test-2005-sod1-rats.md)" in pages["en/cell-types/msc-umbilical-cord.md"]
