@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -175,7 +176,10 @@ def test_a_reference_label_in_prose_is_reported(data_dir):
 
 @pytest.fixture
 def real_site():
-    site, _ = load_site(Path(__file__).resolve().parent.parent / "data", TODAY)
+    # The real records carry real review dates, so they are judged against the real date: the fixtures' fixed TODAY
+    # predates them, and a record "reviewed in the future" would be dropped and change what the migration prints.
+    site, errors = load_site(Path(__file__).resolve().parent.parent / "data", dt.date.today())
+    assert not errors, errors[:3]
     return site
 
 
