@@ -146,6 +146,7 @@ def test_the_check_finds_links_that_break_their_sentence(text, lang, expected):
     ("The trial was later registered as [[study:nct1]].", "en"),
     ("Scores fell more slowly than in 31 people who did not ([[study:nct1]])[[ref:x]].", "en"),
     ("The records [[study:nct1]] and [[study:nct1]] show this.", "en"),
+    ("The same authors sign other papers, such as [[study:nct1|a 2017 case report]].", "en"),
     ("同行评议论文[[ref:x]]报告，未见获益；依据[[ref:x]]的结局数据[[ref:y]]。", "zh"),
     ("细胞经腰椎穿刺[[route:zh]]给予[[ref:x]]。", "zh"),
     ("试验注册为 [[study:nct1]]。", "zh"),
