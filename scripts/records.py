@@ -342,7 +342,9 @@ _CITATION_AS_WORD_ZH = re.compile(r"(?:参见|详见|根据|按照|引自|(?:^|[
 
 
 def _norm(words: str) -> list[str]:
-    return [w.lower().rstrip("s") for w in _WORD.findall(words)]
+    # A plural "s" is dropped so "reports" matches "report"; words of 2 letters keep theirs, or "such as a report"
+    # would read as "a a report".
+    return [w[:-1] if len(w) > 2 and w.endswith("s") else w for w in (w.lower() for w in _WORD.findall(words))]
 
 
 def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]) -> Iterator[tuple[str, str]]:

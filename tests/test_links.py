@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -148,6 +149,7 @@ def test_the_check_finds_links_that_break_their_sentence(text, lang, expected):
     ("The trial was later registered as [[study:nct1]].", "en"),
     ("Scores fell more slowly than in 31 people who did not ([[study:nct1]])[[ref:x]].", "en"),
     ("The records [[study:nct1]] and [[study:nct1]] show this.", "en"),
+    ("The same authors sign other papers, such as [[study:nct1|a 2017 case report]].", "en"),
     ("同行评议论文[[ref:x]]报告，未见获益；依据[[ref:x]]的结局数据[[ref:y]]。", "zh"),
     ("细胞经腰椎穿刺[[route:zh]]给予[[ref:x]]。", "zh"),
     ("试验注册为 [[study:nct1]]。", "zh"),
@@ -178,7 +180,10 @@ def test_a_reference_label_in_prose_is_reported(data_dir):
 
 @pytest.fixture
 def real_site():
-    site, _ = load_site(Path(__file__).resolve().parent.parent / "data", TODAY)
+    # The real records carry real review dates, so they are judged against the real date: the fixtures' fixed TODAY
+    # predates them, and a record "reviewed in the future" would be dropped and change what the migration prints.
+    site, errors = load_site(Path(__file__).resolve().parent.parent / "data", dt.date.today())
+    assert not errors, errors[:3]
     return site
 
 
