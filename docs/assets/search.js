@@ -259,6 +259,8 @@
   dialog.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { event.preventDefault(); move(1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); move(-1); }
+    // Esc closes at once (a search field's own Esc would only empty it first).
+    else if (event.key === "Escape") { event.preventDefault(); close(); }
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || dialog.open) return;
