@@ -44,6 +44,19 @@ def evidence_label(study: dict) -> str:
     return "case-series" if study["record_type"] == "published-series" else "single-arm"
 
 
+def caveat(study: dict) -> str | None:
+    """Which standard caveat a study's reported findings need: the bias that could explain a result without any
+    effect of the treatment, for every design that does not randomise (None for randomised trials and no results)."""
+    if not study.get("findings"):
+        return None
+    label = evidence_label(study)
+    if label == "controlled":
+        return "external" if study["design"]["comparator"] == "external-control" else "concurrent"
+    if label in ("single-arm", "case-series", "expanded-access", "clinic-report"):
+        return "uncontrolled"
+    return None
+
+
 def period_end(partial: str) -> dt.date:
     """The last day a partial date (YYYY, YYYY-MM, YYYY-MM-DD) can mean."""
     parts = [int(p) for p in partial.split("-")]

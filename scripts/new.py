@@ -2,8 +2,13 @@
 Chinese), placeholders marked TODO. The skeleton matches the schema's structure; the validator rejects it until
 every TODO is replaced and the translations are stamped.
 
-Reads: schema/<kind>.schema.json. Writes: data/<kind>/<id>.yml (never overwrites).
+With a ClinicalTrials.gov record (`--from FILE.json`, the API v2 JSON, or `--fetch` to download it), the fields the
+registry states are filled in from it (scripts/ctgov.py) and marked as coming from the registry; the rest stay TODO.
+
+Reads: schema/<kind>.schema.json; with --from a JSON file, with --fetch https://clinicaltrials.gov/api/v2/studies/<NCT>.
+Writes: data/<kind>/<id>.yml (never overwrites).
 Usage: python -m scripts.new study NCT01234567      (a registry ID gives the file name nct01234567.yml)
+       python -m scripts.new study NCT01234567 --from NCT01234567.json   (or --fetch)
        python -m scripts.new study smith-2024-keyword
        python -m scripts.new preclinical jones-2020-sod1-mice
 """
@@ -17,8 +22,9 @@ import re
 import sys
 from pathlib import Path
 
-from . import schema
+from . import ctgov, guard, schema
 from .records import ID_RE, registry_slug
+from .registry_watch import FetchError, http_fetcher
 
 ROOT = Path(__file__).resolve().parent.parent
 KIND_NAMES = {"study": "studies", "cell-type": "cell-types", "route": "routes", "reference": "references",
@@ -64,8 +70,11 @@ def _placeholder(node: dict, file: str, today: str, registry_id: str | None, nam
     return TODO
 
 
-def skeleton(kind: str, registry_id: str | None, today: str) -> str:
-    """The text of a new record of `kind` (schema file stem), every property with its explanation."""
+def skeleton(kind: str, registry_id: str | None, today: str, known: dict | None = None,
+             notes: tuple[str, ...] = ()) -> str:
+    """The text of a new record of `kind` (schema file stem), every property with its explanation. `known`: values
+    taken from a registry record (printed as they are, not marked TODO); `notes`: what the import could not map."""
+    known = known or {}
     file = f"{kind}.schema.json"
     spec = schema.load_schema(file)
     required = spec.get("required", [])
@@ -75,6 +84,10 @@ def skeleton(kind: str, registry_id: str | None, today: str) -> str:
            "# and, once both languages say the same thing: python -m scripts.translations stamp FILE",
            "# 新记录：请用有来源支持的内容替换所有标有 TODO 的值（并删除该标记），删除没有来源的可选字段，",
            "# 然后运行 python -m scripts.validate FILE；中英文内容一致后，再运行 python -m scripts.translations stamp FILE。", ""]
+    if known:
+        out += ["# Values without a TODO mark were copied from the ClinicalTrials.gov record: check them against it.",
+                "# 未标 TODO 的值取自 ClinicalTrials.gov 记录，请与原记录核对。"]
+        out += [f"# Import note: {note}" for note in notes] + [""]
     for name, prop in spec["properties"].items():
         if name == "changes":
             continue
@@ -85,8 +98,10 @@ def skeleton(kind: str, registry_id: str | None, today: str) -> str:
         resolved, _ = _resolve(prop, file)
         if "enum" in resolved:
             out.append(f"#   one of: {', '.join(map(str, resolved['enum']))}")
-        value = _placeholder(prop, file, today, registry_id, name)
-        out.extend(_mark(_as_yaml(name, value)))
+        if name in known:
+            out.extend(_as_yaml(name, known[name]))
+        else:
+            out.extend(_mark(_as_yaml(name, _placeholder(prop, file, today, registry_id, name))))
         out.append("")
     return "\n".join(out)
 
@@ -126,14 +141,19 @@ def _as_yaml(name: str, value: object, indent: int = 0) -> list[str]:
     return [f"{pad}{name}: {json.dumps(value, ensure_ascii=False)}"]
 
 
+@guard.command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.new", description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=sorted(KIND_NAMES))
     parser.add_argument("id", help="a registry ID (NCT01234567) or a record id (smith-2024-keyword)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--from", dest="from_file", type=Path, metavar="FILE.json",
+                        help="pre-fill a study from this ClinicalTrials.gov API v2 record")
+    source.add_argument("--fetch", action="store_true", help="pre-fill a study from its live ClinicalTrials.gov record")
     args = parser.parse_args(argv)
     registry_id = args.id if REGISTRY.fullmatch(args.id) else None
     rec_id = registry_slug(registry_id) if registry_id else args.id
-    if not ID_RE.match(rec_id):
+    if not ID_RE.fullmatch(rec_id):
         print(f"'{args.id}' is neither a registry ID nor a valid id (lower-case letters, digits, hyphens)",
               file=sys.stderr)
         return 1
@@ -141,7 +161,23 @@ def main(argv: list[str] | None = None) -> int:
     if target.exists():
         print(f"{target.relative_to(ROOT)} already exists; edit it instead", file=sys.stderr)
         return 1
-    target.write_text(skeleton(args.kind, registry_id, dt.date.today().isoformat()), encoding="utf-8")
+    known, notes = {}, []
+    if args.from_file or args.fetch:
+        if args.kind != "study" or not (registry_id or "").startswith("NCT"):
+            print("--from and --fetch pre-fill a study from ClinicalTrials.gov: give `study NCT…`", file=sys.stderr)
+            return 1
+        try:
+            record = (json.loads(args.from_file.read_text(encoding="utf-8")) if args.from_file
+                      else http_fetcher()(registry_id))
+            known, notes = ctgov.prefill(record)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, FetchError, ValueError) as exc:
+            print(f"could not read the registry record for {registry_id}: {exc}", file=sys.stderr)
+            return 1
+        if known["registry_ids"][0] != registry_id:
+            print(f"the registry record is {known['registry_ids'][0]}, not {registry_id}", file=sys.stderr)
+            return 1
+    target.write_text(skeleton(args.kind, registry_id, dt.date.today().isoformat(), known, tuple(notes)),
+                      encoding="utf-8")
     print(f"created {target.relative_to(ROOT)}: fill in every TODO, then run "
           f"`python -m scripts.validate {target.relative_to(ROOT)}`")
     return 0

@@ -12,18 +12,20 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, yamlio
+from . import guard, numerals, schema, sources, yamlio, zhtext
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: `$` would accept a final newline
 LANGS = ("en", "zh")
-# Inline links inside prose: [[study:nct01051882]], [[ref:berry-2019-nurown]], [[cell:msc-ntf]], [[route:intrathecal]].
-LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s]*)\]\]")
+# Inline links inside prose. A record link carries the sentence's own words, [[route:intrathecal|lumbar puncture]],
+# or, bare, prints the target's short name: [[cell:msc-ntf]]. [[ref:id]] is a numbered citation placed after the
+# claim it supports; it never takes words (it is not a word of the sentence). Groups: kind, id, words (or None).
+LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s|]*)(?:\|([^\]\[|]*))?\]\]")
 LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary",
               "preclinical": "preclinical", "article": "articles"}
-PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 TODO_MARK = re.compile(r"^\s*[^#\s].*#\s*TODO\b")  # a value followed by a "# TODO" comment (scripts/new.py)
 DEFAULT_SETTINGS = {"site_url": "http://127.0.0.1:8000/",
                     "repository": "https://github.com/als-atlas/als-stem-cell-atlas"}
@@ -38,9 +40,10 @@ class Error:
     fix: str = ""
     field: str = ""
     line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
+        where = self.file + (f":{self.line}" if self.line else "") + (f":{self.column}" if self.line and self.column else "")
         what = (f"{self.field}: " if self.field else "") + self.message
         return f"{where}: {what}" + (f" (fix: {self.fix})" if self.fix else "")
 
@@ -87,6 +90,11 @@ def field_name(path: tuple) -> str:
     return out
 
 
+def yaml_errors(rel: str, exc: yamlio.YamlError) -> list[Error]:
+    """Every problem a YamlError carries, as Errors of file `rel`."""
+    return [Error(rel, p.message, p.fix, field_name(p.path) if p.path else "", p.line, p.column) for p in exc.problems]
+
+
 def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[Error]]:
     """Load and check the whole data set; return the site and every error found."""
     today = today or dt.date.today()
@@ -99,15 +107,18 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
         folder = data_dir / kind
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
             rel = path.relative_to(root).as_posix()
-            rec = _load_record(kind, schema_name, path, rel, today, errors)
+            with guard.about(rel):
+                rec = _load_record(kind, schema_name, path, rel, today, errors)
             if rec is not None:
                 records[kind][rec.id] = rec
-            elif ID_RE.match(path.stem):
+            elif ID_RE.fullmatch(path.stem):
                 invalid[kind].add(path.stem)
 
-    strings = _load_strings(data_dir, root, today, errors)
+    with guard.about("data/strings/"):
+        strings = _load_strings(data_dir, root, today, errors)
     site = Site(records, strings, today, invalid)
-    errors.extend(_cross_check(site))
+    with guard.about("data/ (the checks across records)"):
+        errors.extend(_cross_check(site))
     return site, errors
 
 
@@ -119,14 +130,14 @@ def _load_record(kind: str, schema_name: str, path: Path, rel: str, today: dt.da
     if path.suffix != ".yml":
         errors.append(Error(rel, "is not a .yml file", f"rename it to {path.stem}.yml or remove it"))
         return None
-    if not ID_RE.match(path.stem):
+    if not ID_RE.fullmatch(path.stem):
         errors.append(Error(rel, f"file name '{path.stem}' is not a valid id",
                             "use lower-case letters, digits and single hyphens, e.g. nct01051882.yml"))
         return None
     try:
         doc = yamlio.read(path)
     except yamlio.YamlError as exc:
-        errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+        errors.extend(yaml_errors(rel, exc))
         return None
     problems = schema.validate(doc.data, schema_name, today)
     for p in problems:
@@ -151,24 +162,18 @@ def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error
         try:
             doc = yamlio.read(path)
         except yamlio.YamlError as exc:
-            errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+            errors.extend(yaml_errors(rel, exc))
             continue
         problems = schema.validate(doc.data, schema.STRINGS_SCHEMA, today)
         for p in problems:
             errors.append(Error(rel, p.message, p.fix, field_name(p.path), doc.line_of(p.path)))
         if not problems:
             strings[lang] = doc.data
-    if len(strings) == 2:
-        en, zh = strings["en"], strings["zh"]
-        for key in sorted(set(en) ^ set(zh)):
-            missing = "zh" if key in en else "en"
-            errors.append(Error(f"data/strings/{missing}.yml", f"key '{key}' is missing (present in the other language)",
-                                f"add `{key}:` to data/strings/{missing}.yml"))
-        for key in sorted(set(en) & set(zh)):
-            a, b = set(PLACEHOLDER_RE.findall(en[key])), set(PLACEHOLDER_RE.findall(zh[key]))
-            if a != b:
-                errors.append(Error("data/strings/zh.yml", f"placeholders differ from English: {sorted(a)} vs {sorted(b)}",
-                                    "use the same {placeholders} in both languages", key))
+    for key, value in sorted(strings.get("zh", {}).items()):
+        for rule, stretch in zhtext.problems(value):
+            message, fix = zhtext.MESSAGES[rule]
+            errors.append(Error("data/strings/zh.yml", f"{message}: '{stretch.strip()}'",
+                                f"{fix}; `python -m scripts.zhtext --fix data/strings/zh.yml` applies the rule", key))
     return strings
 
 
@@ -201,6 +206,24 @@ def _values_at(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tu
             yield from _values_at(item, rest, path + (i,))
     elif isinstance(data, dict) and head in data:
         yield from _values_at(data[head], rest, path + (head,))
+
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_FIXED_ANCHOR = re.compile(r"\{ #([a-z0-9-]+) \}")
+# The page template where each kind's ids become anchors (its record pages; one index page for references, glossary).
+ANCHOR_TEMPLATES = {"studies": "study.md.j2", "cell-types": "cell-type.md.j2", "routes": "route.md.j2",
+                    "preclinical": "preclinical.md.j2", "articles": "article.md.j2",
+                    "references": "references.md.j2", "glossary": "glossary.md.j2", "excluded": "excluded.md.j2",
+                    "searches": "search-log.md.j2"}
+
+
+@lru_cache(maxsize=None)
+def template_anchors(template: str) -> frozenset[str]:
+    """The fixed heading anchors a page template writes (`{ #design }`, `{ #references }` …), its shared macros'
+    included. Records and article sections lend their ids to anchors on those pages, so an id equal to one of these
+    would give a page two elements with one id (the second unreachable by link)."""
+    return frozenset(m for name in (template, "_macros.md.j2")
+                     for m in _FIXED_ANCHOR.findall((TEMPLATES / name).read_text(encoding="utf-8")))
 
 
 TEXT_KEYS = {"en", "zh", "source", "stamp", "pending"}
@@ -253,21 +276,112 @@ def registry_slug(registry_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", registry_id.lower()).strip("-")
 
 
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_EN_DAY = re.compile(rf"\b({_MONTHS}) \d{{1,2}}\b|\b\d{{1,2}} ({_MONTHS})")
-_ZH_MONTH_DAY = re.compile(r"\d{1,2}(?=\s*[月日号])")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+def reference_label(rec: Record) -> str:
+    """A reference as "First-author Year" (Nam JY 2022): the label of reference lists, never printed in prose."""
+    return f"{rec.get('authors', rec['container']).split(',')[0]} {rec['year']}"
 
 
-def numbers_in(text: str, lang: str) -> Counter:
-    """The numbers a prose text states, ignoring month and day numbers (written differently per language)."""
-    text = LINK_RE.sub(" ", text)  # ids inside [[links]] are checked as links, not as numbers
-    # Month names exist only in English, so day and month numbers are dropped: "March 5, 2019" ~ "2019 年 3 月 5 日".
-    if lang == "en":
-        text = _EN_DAY.sub(lambda m: m.group(1) or m.group(2), text)
-    else:
-        text = _ZH_MONTH_DAY.sub(" ", text)
-    return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
+def short_name(kind: str, rec: Record, lang: str) -> str:
+    """What a bare [[kind:id]] link prints: the record's `short` name, else its registry ID (studies), term
+    (glossary), title (preclinical, articles) or name."""
+    if "short" in rec.data:
+        return rec["short"][lang]
+    if kind == "studies":
+        return (rec["registry_ids"] or [rec["title"][lang]])[0]
+    if kind == "references":
+        return reference_label(rec)
+    if kind == "glossary":
+        return rec["term"][lang]
+    if kind in ("preclinical", "articles"):
+        return rec["title"][lang]
+    return rec["name"][lang]
+
+
+# --- links that read as prose ----------------------------------------------------------------------------------------
+# A link prints words inside a sentence, so the sentence around it must read well with those words, in both
+# languages. These patterns find the ways old-style links broke sentences (issue 14): a label spliced after the words
+# that already say it ("injection [[route:intrathecal]] injection"), a record dropped after a claim as if it were a
+# citation, and a citation used as a word of the sentence ("as shown by [[ref:x]]").
+MIGRATE = "python -m scripts.migrate_links {file}"
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE_END = re.compile(r"^\s*(?:[.,;:!?)\]。，；：！？）]|$)")  # not "、": it joins names in a list
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:。！？；：(（]|\n\s*-)\s*$")
+# Words after which a bare record link is the sentence's own name for the record or the object of a preposition
+# ("registered as NCT…", "reported together with NCT…", "见《…》"): not a label spliced after a claim.
+NAMING_BEFORE = re.compile(r"(?:\b(?:as|is|are|was|were|see|also|named|called|records?|page|guide|article|and|or|"
+                           r"product|term|in|by|with|of|from|to|than|for|on|at|under|including|like)|为|见|即|是|和|与|"
+                           r"及|或|参见|详见|记录|指南|文章|页面|产品|称|在|由|对|从|如|例如|包括)\s*$", re.IGNORECASE)
+# Kinds whose bare link after a claim reads as a spliced label; a bare term, cell type or route is a noun.
+_POINTER_KINDS = ("study", "preclinical")
+# Words that make a citation [n] a word of the sentence ("reported by [1]", "据[1]").
+_CITATION_AS_WORD = {"by", "in", "from", "see", "of", "the", "a", "an", "per", "to", "with", "and", "or", "on", "at"}
+_CITATION_AS_WORD_ZH = re.compile(r"(?:参见|详见|根据|按照|引自|(?:^|[，。；：、\s(（])[据见经由和与及在])$")
+
+
+def _norm(words: str) -> list[str]:
+    return [w.lower().rstrip("s") for w in _WORD.findall(words)]
+
+
+def link_prose_problems(text: str, lang: str, shown: Any, labels: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(message, fix) for each way the links in one prose text break its sentence. `shown(kind, id, words)` gives
+    the words a link prints (None for a citation or an unknown record); `labels` maps reference labels to ids."""
+    def printed(m: re.Match) -> str:  # what a link prints, as far as the sentence is concerned
+        return "" if m.group(1) == "ref" else (shown(*m.groups()) or m.group(2))
+
+    for m in LINK_RE.finditer(text):
+        kind, rec_id, words = m.groups()
+        before, after = text[: m.start()], text[m.end():]
+        tail = LINK_RE.sub(printed, before).rstrip()  # the sentence before the link, as the reader sees it
+        if kind == "ref":
+            if words is not None:
+                yield (f"citation [[ref:{rec_id}|{words}]] has words; a citation prints [n], never words",
+                       f"write the words in the sentence and put [[ref:{rec_id}]] after the claim it supports")
+                continue
+            prev = _WORD.findall(tail[-30:])
+            zh_prev = lang == "zh" and _CITATION_AS_WORD_ZH.search(tail) is not None
+            if _SENTENCE_START.search(before) or zh_prev or (prev and tail.endswith(prev[-1])
+                                                            and prev[-1].lower() in _CITATION_AS_WORD):
+                yield (f"citation [[ref:{rec_id}]] stands as a word of the sentence (it prints only [n])",
+                       "name the source in words (\"a 2022 trial report\", \"一项 2022 年的试验报告\") and put "
+                       f"[[ref:{rec_id}]] after the claim it supports")
+            continue
+        name = shown(kind, rec_id, words)
+        if name is None:
+            continue
+        link = m.group(0)
+        if words is None and re.search(r"[(（]", name):
+            yield (f"bare link {link} prints '{name}', a label with parentheses",
+                   f"give the link the sentence's words ([[{kind}:{rec_id}|…]]), or add a `short` name "
+                   f"(no parentheses) to the record")
+        # The printed words repeat the words just before or after them.
+        head = LINK_RE.sub(printed, after).lstrip()
+        shown_words, prev_words, next_words = _norm(name), _norm(tail[-40:]), _norm(head[:40])
+        repeated = bool(shown_words) and (
+            (bool(prev_words) and prev_words[-1] == shown_words[0] and re.search(r"[A-Za-z0-9]\s*$", tail) is not None)
+            or (bool(next_words) and next_words[0] == shown_words[-1] and re.match(r"\s*[A-Za-z0-9]", head) is not None))
+        # The whole name just before the link, as in "regulatory T cells ([[cell:regulatory-t-cells]])".
+        repeated |= bool(name) and re.sub(r"[\s(（]+$", "", tail).lower().endswith(name.lower())
+        if lang == "zh":  # Chinese has no spaces: look for 2 or more shared characters across the link's edges
+            a, b, n = (re.sub(r"\s+", "", x) for x in (tail, head, name))
+            repeated |= any((_CJK.match(n[k - 1]) and a.endswith(n[:k])) or (_CJK.match(n[-k]) and b.startswith(n[-k:]))
+                            for k in range(2, len(n) + 1))
+        if repeated:
+            yield (f"link {link} prints '{name}', repeating the words next to it",
+                   f"put the link on the words the sentence already has: …[[{kind}:{rec_id}|{name}]]… "
+                   "(or run `" + MIGRATE.format(file="FILE") + "`)")
+        # A bare record link after a claim reads as a spliced label ("…used SOD1-G93A rats Glial precursors…").
+        after_citation = re.search(r"\[\[ref:[^\]]*\]\]\s*$", before) is not None
+        if words is None and kind in _POINTER_KINDS and (after_citation or _CLAUSE_END.match(LINK_RE.sub("", after))):
+            last = tail[-1:] if tail else ""
+            if last and last not in "(（,，、;；:：" and not _SENTENCE_START.search(before) and not NAMING_BEFORE.search(tail):
+                yield (f"link {link} after the claim reads as a label spliced into the sentence ('{name}')",
+                       f"put the link on the words that name the record ([[{kind}:{rec_id}|the phase 2 trial]]), "
+                       "or in parentheses; `" + MIGRATE.format(file="FILE") + "` does this")
+    for label in labels:
+        if label in text:
+            yield (f"the reference label '{label}' sits in the sentence",
+                   f"cite it as [[ref:{labels[label]}]] after the claim; name it in words if the sentence needs to")
 
 
 def _cross_check(site: Site) -> Iterator[Error]:
@@ -277,42 +391,11 @@ def _cross_check(site: Site) -> Iterator[Error]:
     for kind, schema_name in schema.KINDS.items():
         refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
         for rec in site.kind(kind):
-            for pattern, target in refs:
-                for path, value in _values_at(rec.data, pattern):
-                    if not site.exists(target, value):
-                        yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
-                                    field_name(path), rec.doc.line_of(path))
-            for path, text in texts(rec.data):
-                line = rec.doc.line_of(path)
-                if path and path[-1] in TITLE_FIELDS and (LINK_RE.search(text["en"]) or LINK_RE.search(text["zh"])):
-                    yield Error(rec.path, "links are not allowed in titles and names",
-                                "write the name as plain text; link records from the prose fields",
-                                field_name(path), line)
-                for lang in LANGS:
-                    for link_kind, target_id in LINK_RE.findall(text[lang]):
-                        target = LINK_KINDS.get(link_kind)
-                        if target is None:
-                            yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
-                                        f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
-                        elif not site.exists(target, target_id):
-                            yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
-                                        _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
-                yield from _check_translation(rec, path, text, line)
-                en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")
-                if set(en_n) != set(zh_n) and not text.get("pending"):
-                    only_en = sorted(set(en_n) - set(zh_n))
-                    only_zh = sorted(set(zh_n) - set(en_n))
-                    yield Error(rec.path, "numbers differ between languages"
-                                + (f"; only in en: {', '.join(only_en)}" if only_en else "")
-                                + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
-                                "write the same numbers, IDs, doses and dates in both languages (digits in both)",
-                                field_name(path), line)
-                for bad, term in avoid.items():
-                    if bad in text["zh"]:
-                        yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
-                                    f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
-                                    field_name(path + ("zh",)), line)
+            with guard.about(rec.path):
+                yield from _check_record(site, rec, refs, avoid)
     yield from _check_studies(site)
+    yield from _check_excluded(site)
+    yield from _check_searches(site)
     for kind in site.records:
         for rec in site.kind(kind):
             for path, value in _strings_in(rec.data):
@@ -331,14 +414,80 @@ def _cross_check(site: Site) -> Iterator[Error]:
                     yield Error(rec.path, f"change dated {change['date']} is after last_reviewed {rec['last_reviewed']}",
                                 "a change is a review: set last_reviewed to the date of the latest change",
                                 field_name(("changes", i, "date")), rec.doc.line_of(("changes", i, "date")))
+    for kind in site.records:
+        reserved = template_anchors(ANCHOR_TEMPLATES[kind])
+        for rec in site.kind(kind):
+            if rec.id in reserved:
+                yield Error(rec.path, f"the id '{rec.id}' is also a heading anchor the pages use (#{rec.id})",
+                            "choose another file name (id), e.g. with a year or a qualifier")
+    reserved = template_anchors(ANCHOR_TEMPLATES["articles"])
     for rec in site.kind("articles"):
-        seen: set[str] = set()
+        seen: set[str] = {rec.id}
         for i, section in enumerate(rec["sections"]):
-            if section["id"] in seen:
-                yield Error(rec.path, f"section id '{section['id']}' is used twice", "give each section its own id",
-                            field_name(("sections", i, "id")), rec.doc.line_of(("sections", i, "id")))
-            seen.add(section["id"])
+            sid, where = section["id"], ("sections", i, "id")
+            if sid in seen:
+                yield Error(rec.path, f"section id '{sid}' is used twice on the page"
+                            + (" (it is the article's own id)" if sid == rec.id else ""),
+                            "give each section its own id", field_name(where), rec.doc.line_of(where))
+            elif sid in reserved:
+                yield Error(rec.path, f"section id '{sid}' is also a heading anchor the page uses (#{sid})",
+                            "choose another section id", field_name(where), rec.doc.line_of(where))
+            seen.add(sid)
     yield from _check_unique(site, "references", ("pmid", "doi"))
+
+
+def _check_record(site: Site, rec: Record, refs: list, avoid: dict) -> Iterator[Error]:
+    """A record's references, inline links (and how they read in their sentence), translation stamps, numbers,
+    Chinese punctuation and glossary terms."""
+    labels = {reference_label(site.records["references"][r]): r for r in rec.get("references", [])
+              if r in site.records["references"]}
+
+    def shown_in(lang: str) -> Any:
+        def shown(link_kind: str, rec_id: str, words: str | None) -> str | None:
+            target = site.records.get(LINK_KINDS.get(link_kind, ""), {}).get(rec_id)
+            return words if words is not None else (target and short_name(target.kind, target, lang))
+        return shown
+    for pattern, target in refs:
+        for path, value in _values_at(rec.data, pattern):
+            if not site.exists(target, value):
+                yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
+                            field_name(path), rec.doc.line_of(path))
+    for path, text in texts(rec.data):
+        line = rec.doc.line_of(path)
+        if path and path[-1] in TITLE_FIELDS and (LINK_RE.search(text["en"]) or LINK_RE.search(text["zh"])):
+            yield Error(rec.path, "links are not allowed in titles and names",
+                        "write the name as plain text; link records from the prose fields",
+                        field_name(path), line)
+        for lang in LANGS:
+            for link_kind, target_id, _ in LINK_RE.findall(text[lang]):
+                target = LINK_KINDS.get(link_kind)
+                if target is None:
+                    yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
+                                f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
+                elif not site.exists(target, target_id):
+                    yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
+                                _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+        for lang in LANGS:
+            for message, fix in link_prose_problems(text[lang], lang, shown_in(lang), labels):
+                yield Error(rec.path, message, fix, field_name(path + (lang,)), line)
+        yield from _check_translation(rec, path, text, line)
+        only_en, only_zh = numerals.differences(text["en"], text["zh"])
+        if (only_en or only_zh) and not text.get("pending"):
+            yield Error(rec.path, "numbers differ between languages"
+                        + (f"; only in en: {', '.join(only_en)}" if only_en else "")
+                        + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
+                        "write the same numbers, IDs, doses and dates in both languages (in digits or in "
+                        "words; dates in either language's form)", field_name(path), line)
+        for rule, stretch in zhtext.problems(text["zh"]):
+            message, fix = zhtext.MESSAGES[rule]
+            yield Error(rec.path, f"{message}: '{stretch.strip()}'",
+                        f"{fix}; `python -m scripts.zhtext --fix {rec.path}` applies the rule",
+                        field_name(path + ("zh",)), line)
+        for bad, term in avoid.items():
+            if bad in text["zh"]:
+                yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
+                            f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
+                            field_name(path + ("zh",)), line)
 
 
 def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -> Iterator[Error]:
@@ -388,10 +537,67 @@ def _check_studies(site: Site) -> Iterator[Error]:
         if rec.get("treated") is not None and rec.get("enrolled") is not None and rec["treated"] > rec["enrolled"]:
             yield Error(rec.path, f"treated ({rec['treated']}) is more than enrolled ({rec['enrolled']})",
                         "check both counts against the source", "treated", rec.doc.line_of(("treated",)))
+        noted = {u["field"].split(".")[0].split("[")[0] for u in rec.get("uncertain", [])}
+        for i, event in enumerate(rec.get("regulatory", [])):
+            if sources.grade_url(event["source"]) == "secondary" and "regulatory" not in noted:
+                yield Error(rec.path, "this regulatory event rests on a secondary source (news, company statement or "
+                            "copy) and no uncertain note says so",
+                            "cite the regulator's own notice or label, or add an `uncertain` entry with "
+                            "`field: regulatory` saying that the regulator's own document was not found",
+                            field_name(("regulatory", i, "source")), rec.doc.line_of(("regulatory", i, "source")))
         if rec.get("findings") and not rec["results"]:
             yield Error(rec.path, "has findings but `results` lists no place where results were reported",
                         "list where they were reported (publication, registry, press-release, conference)", "results",
                         rec.doc.line_of(("results",)))
+
+
+def _check_excluded(site: Site) -> Iterator[Error]:
+    studied = {rid: rec.path for rec in site.kind("studies") for rid in rec["registry_ids"]}
+    seen: dict[str, str] = {}
+    for rec in site.kind("excluded"):
+        ids = rec["registry_ids"]
+        if ids and rec.id != registry_slug(ids[0]):
+            yield Error(rec.path, f"file name does not match the primary registry ID {ids[0]}",
+                        f"rename the file to {registry_slug(ids[0])}.yml, or list the matching ID first",
+                        "registry_ids", rec.doc.line_of(("registry_ids",)))
+        for i, rid in enumerate(ids):
+            where = field_name(("registry_ids", i)), rec.doc.line_of(("registry_ids", i))
+            if rid in studied:
+                yield Error(rec.path, f"{rid} is also a study record ({studied[rid]})",
+                            "a study is either included or excluded: delete this file, or remove the ID from the "
+                            "study record", *where)
+            elif rid in seen:
+                yield Error(rec.path, f"{rid} is already excluded by {seen[rid]}", "keep one excluded record per study",
+                            *where)
+            seen.setdefault(rid, rec.path)
+        if (rec["reason"] == "duplicate") != ("duplicate_of" in rec.data):
+            field = "duplicate_of" if rec["reason"] == "duplicate" else "reason"
+            yield Error(rec.path, "a duplicate names the study record it duplicates, and only a duplicate does",
+                        "with `reason: duplicate` add `duplicate_of: <study id>`; otherwise remove `duplicate_of`",
+                        field, rec.doc.line_of((field,)))
+
+
+def _check_searches(site: Site) -> Iterator[Error]:
+    """Each query's counts add up, and each study or excluded lead is counted as found by one query only."""
+    first: dict[tuple[str, str], str] = {}
+    for log in sorted(site.kind("searches"), key=lambda r: (r["date"], r.id)):
+        for i, query in enumerate(log["queries"]):
+            path = ("queries", i)
+            screened = query["found"] - query["duplicates"]
+            accounted = len(query["included"]) + len(query["assessed_excluded"]) + sum(query["excluded"].values())
+            if screened != accounted:
+                yield Error(log.path, f"found ({query['found']}) minus duplicates ({query['duplicates']}) is {screened},"
+                            f" but included + assessed_excluded + excluded add up to {accounted}",
+                            "every result is a duplicate, included, assessed and excluded, or screened out by a reason: "
+                            "correct the counts", field_name(path), log.doc.line_of(path))
+            for key, kind in (("included", "studies"), ("assessed_excluded", "excluded")):
+                for j, rec_id in enumerate(query[key]):
+                    here = f"{log.path} {field_name(path + (key, j))}"
+                    if (kind, rec_id) in first:
+                        yield Error(log.path, f"{rec_id} was already found by {first[kind, rec_id]}",
+                                    "count a result found again under `duplicates`, not a second time here",
+                                    field_name(path + (key, j)), log.doc.line_of(path + (key, j)))
+                    first.setdefault((kind, rec_id), here)
 
 
 def _check_unique(site: Site, kind: str, fields: tuple) -> Iterator[Error]:

@@ -24,9 +24,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, schema
+from . import charts, evidence, forked, guard, prisma, schema, sources
 from .exports import export_files
-from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, source_of, texts
+from .records import (ID_RE, LANGS, LINK_KINDS, LINK_RE, Record, Site, reference_label, short_name, source_of,
+                      template_anchors, texts)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -34,8 +35,13 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_SECTIONS = ("studies", "cell-types", "routes", "preclinical", "evidence", "science", "patients",
                       "references", "glossary", "data")
 # Every folder under docs/ that the generator owns wholesale (also listed in .gitignore).
-GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads",)
+# snippets/<lang>/: fragments the hand-written home and About pages include (pymdownx.snippets), e.g. the search flow.
+GENERATED_DIRS = tuple(f"{lang}/{s}" for lang in LANGS for s in GENERATED_SECTIONS) + ("downloads", "snippets")
 ARTICLE_SECTIONS = ("evidence", "science", "patients")
+# Page templates that end with the page's numbered reference list: only there does [[ref:id]] print a citation [n].
+# Elsewhere (index pages, the glossary) a citation is left out: there is no list for its number to point to.
+CITING_TEMPLATES = ("study.md.j2", "article.md.j2", "cell-type.md.j2", "route.md.j2", "preclinical.md.j2")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 MARKER = "<!-- generated from {source} by `python -m scripts.generate`; edit the data, not this file -->"
 
 # Characters Python-Markdown (with the extensions in mkdocs.yml) gives meaning to anywhere in a line: escaped with a
@@ -122,8 +128,11 @@ class Renderer:
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
-    def context(self, lang: str, current: str, source: str) -> dict:
+    def context(self, lang: str, current: str, source: str, template: str | None = None) -> dict:
         site, strings = self.site, self.site.strings[lang]
+        # Citation numbers of this page, in order of first citation: the page renders top to bottom, so the order
+        # in which prose() meets [[ref:id]] is the reader's order, and the reference list comes last.
+        cited: dict[str, int] = {}
 
         parsed = self.parsed_strings(lang)
 
@@ -141,6 +150,10 @@ class Renderer:
         def link(label: Any, kind: str, rec_id: str | None = None) -> Md:
             return Md(f"[{_finalize(label)}]({relative(page_path(site, kind, rec_id), current)})")
 
+        def doc_link(label: Any, target: str) -> Md:
+            """A link to any page by its path under docs/<lang>/ (hand-written ones too), with an optional #anchor."""
+            return Md(f"[{_finalize(label)}]({relative(target, current)})")
+
         def site_file(label: Any, path: str) -> Md:
             """A link to a file at the site root (downloads, feeds). Raw HTML, because MkDocs builds each language
             separately and the Chinese build does not see files outside docs/zh/ as link targets."""
@@ -149,29 +162,57 @@ class Renderer:
             return Md(f'<a href="{up}{html.escape(path, quote=True)}">{_finalize(label)}</a>')
 
         def ext(label: Any, url: str) -> Md:
-            # URLs passed the schema's http(s) pattern; parentheses and spaces are percent-encoded for Markdown.
-            safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
-            return Md(f"[{_finalize(label)}](<{safe}>)")
+            return Md(f"[{_finalize(label)}](<{url_for_markdown(url)}>)")
 
         def record_label(kind: str, rec: Record) -> str:
+            """A record's label in tables and lists (never inside a sentence: see bare_name)."""
             if kind == "studies":
                 return (rec["registry_ids"] or [rec["title"][lang]])[0]
             if kind == "references":
-                first = rec.get("authors", rec["container"]).split(",")[0]
-                return f"{first} {rec['year']}"
+                return reference_label(rec)
             if kind == "glossary":
                 return rec["term"][lang]
             if kind in ("preclinical", "articles"):
                 return rec["title"][lang]
             return rec["name"][lang]
 
+        def bare_name(kind: str, rec: Record, sentence_start: bool) -> str:
+            """What [[kind:id]] without words prints: the short name; an article's title in quotation marks; in
+            English, capitalised at the start of a sentence unless its first word has capitals (iPSC, MSC-NTF)."""
+            name = short_name(kind, rec, lang)
+            if kind == "articles":
+                return f"《{name}》" if lang == "zh" else f"“{name}”"
+            first = name.split(" ")[0]
+            if lang == "en" and sentence_start and first.islower():
+                return name[0].upper() + name[1:]
+            return name
+
+        def cite(ref_id: str) -> Md:
+            """[[ref:id]] → a superscript [n] linking to entry n of the page's reference list, named for screen
+            readers ("Reference 1: Nam JY 2022"), because "[1]" alone says nothing when read aloud."""
+            number = cited.setdefault(ref_id, len(cited) + 1)
+            label = plain_t("cite.label", number=number, label=reference_label(site.records["references"][ref_id]))
+            # A link to the list entry's anchor (written once, by the reference list), not a new anchor: the id is
+            # a record id (records.ID_RE), safe in an attribute.
+            assert ID_RE.fullmatch(ref_id), ref_id
+            return Md(f'<sup class="cite"><a href="#ref-{ref_id}" aria-label="{html.escape(label, quote=True)}">'
+                      f"&#91;{number}&#93;</a></sup>")
+
         def inline(para: str) -> str:
             pieces, pos = [], 0
             for m in LINK_RE.finditer(para):
-                pieces.append(escape(para[pos:m.start()]))
-                kind = LINK_KINDS[m.group(1)]
+                before = para[pos:m.start()]
+                kind, words = LINK_KINDS[m.group(1)], m.group(3)
                 rec = site.records[kind][m.group(2)]
-                pieces.append(link(record_label(kind, rec), kind, rec.id))
+                if kind == "references":
+                    # A citation sits against the word it follows: "cause[1]." whatever space the data has.
+                    pieces.append(escape(before.rstrip()) if before.strip() else escape(before))
+                    if template in CITING_TEMPLATES:
+                        pieces.append(cite(rec.id))
+                else:
+                    pieces.append(escape(before))
+                    start = _SENTENCE_START.search(LINK_RE.sub("x", para[:m.start()])) is not None
+                    pieces.append(link(words if words is not None else bare_name(kind, rec, start), kind, rec.id))
                 pos = m.end()
             pieces.append(escape(para[pos:]))
             return "".join(pieces)
@@ -181,9 +222,19 @@ class Renderer:
             return Md(" ".join(inline(para) for para in re.split(r"\n\s*\n", text[lang].strip())))
 
         def plain(text: dict) -> str:
-            """A prose field as plain text (page descriptions, citations): each [[link]] becomes its label."""
-            return LINK_RE.sub(lambda m: record_label(LINK_KINDS[m.group(1)],
-                                                      site.records[LINK_KINDS[m.group(1)]][m.group(2)]), text[lang])
+            """A prose field as plain text (page descriptions): each [[link]] becomes the words it prints; citations
+            are left out, with the space before them."""
+            def words(m: re.Match) -> str:
+                kind = LINK_KINDS[m.group(1)]
+                rec = site.records[kind][m.group(2)]
+                start = _SENTENCE_START.search(LINK_RE.sub("x", m.string[:m.start()])) is not None
+                return m.group(3) if m.group(3) is not None else bare_name(kind, rec, start)
+            return LINK_RE.sub(words, re.sub(r"\s*\[\[ref:[^\]]*\]\]", "", text[lang]))
+
+        def numbered_references(ids: list[str]) -> list[tuple[int, Record]]:
+            """The page's reference list: what the prose cited, by citation number, then the other listed ones."""
+            order = sorted(cited, key=cited.get) + [i for i in ids if i not in cited]
+            return [(n, site.records["references"][i]) for n, i in enumerate(order, 1)]
 
         def prose(text: dict) -> Md:
             """A prose field: paragraphs escaped, [[kind:id]] turned into links; a paragraph whose every line
@@ -236,27 +287,32 @@ class Renderer:
             return Md(f'<a href="{"../" * depth}{"" if other == "en" else other + "/"}{rel}" '
                       f'hreflang="{other}">{_finalize(label)}</a>')
 
+        anchors: set[str] = set()
+
         def anchor(rec_id: str) -> Md:
-            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes.
-            assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
+            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes; the
+            # validator keeps them apart from each other and from the templates' own anchors (records.py), and this
+            # refuses to write one id twice on a page should anything get past it.
+            if not ID_RE.fullmatch(rec_id) or rec_id in anchors or (template and rec_id in template_anchors(template)):
+                raise ValueError(f"anchor #{rec_id} is not a valid id or is already used on {lang}/{current}")
+            anchors.add(rec_id)
             return Md(rec_id)
 
         def front_matter(title: str, description: str) -> Md:
             # The title is given here because MkDocs takes it from the H1 only when the H1 is the very first element.
-            # JSON strings are valid YAML scalars, so any text is safe in front matter this way.
-            def scalar(text: str) -> str:
-                return json.dumps(" ".join(str(text).split()), ensure_ascii=False)
-            return Md(f"---\ntitle: {scalar(title)}\ndescription: {scalar(description)}\n---")
+            return Md(f"---\ntitle: {yaml_scalar(title)}\ndescription: {yaml_scalar(description)}\n---")
 
         return {
-            "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose,
-            "prose_inline": prose_inline, "plain": plain,
+            "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose, "doc_link": doc_link,
+            "prose_inline": prose_inline, "plain": plain, "numbered_references": numbered_references,
             "record_label": record_label, "registry_url": registry_url, "front_matter": front_matter, "anchor": anchor,
             "site_file": site_file, "url_of": url_of, "pending_here": pending_here,
             "other_language": other_language, "plain_t": plain_t, "fenced": fenced,
             "bibtex": bibtex, "quote_url": quote, "current": current, "article_sections": ARTICLE_SECTIONS, "field_label": field_label,
             "marker": Md(MARKER.format(source=source)),
             "label_of": evidence.evidence_label,
+            "caveat_of": evidence.caveat,
+            "grade_url": sources.grade_url, "grade_ref": sources.grade_reference,
             "overdue": lambda s: evidence.results_overdue(s, site.today),
             "stale": lambda d: evidence.is_stale(d, site.today),
             "studies_with": self.studies_with,
@@ -286,67 +342,90 @@ class Renderer:
     # --- pages ------------------------------------------------------------------------------------------------------
 
     def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
-        ctx = self.context(lang, path, source)
-        ctx.update(values)
-        return f"{lang}/{path}", self.env.get_template(template).render(ctx)
+        with guard.about(f"{source} (page {lang}/{path})"):
+            ctx = self.context(lang, path, source, template)
+            ctx.update(values)
+            return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 
     def pages(self, langs: tuple[str, ...] = LANGS, downloads: bool = True) -> dict[str, str]:
         out: dict[str, str] = {}
         for lang in langs:
-            for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
-                records = self.site.kind(kind)
-                if kind == "studies":
-                    records = sorted(records, key=_study_order)
-                else:
-                    records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
-                extra = {"explorer": self.explorer_data(lang, records)} if kind == "studies" else {}
-                path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
-                                        records=records, **extra)
-                out[path] = text
-                for rec in records:
-                    path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
-                                            rec=rec)
-                    out[path] = text
-            pre = sorted(self.site.kind("preclinical"), key=lambda r: (r["kind"], -r["year"], r.id))
-            path, text = self._page("preclinical-index.md.j2", lang, "preclinical/index.md", "data/preclinical/",
-                                    records=pre)
+            # Each page names its own record (_page); what is computed between pages names the language.
+            with guard.about(f"data/ (the {lang} pages)"):
+                self._language_pages(lang, out)
+        if downloads:
+            with guard.about("data/ (the downloads)"):
+                out.update(export_files(self.site))
+        return dict(sorted(out.items()))
+
+    def _language_pages(self, lang: str, out: dict[str, str]) -> None:
+        for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
+            records = self.site.kind(kind)
+            if kind == "studies":
+                records = sorted(records, key=_study_order)
+            else:
+                records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
+            extra = {"explorer": self.explorer_data(lang, records),
+                     "counts": self.counts(lang, page_path(self.site, kind), prisma.flow(self.site))
+                     } if kind == "studies" else {}
+            path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
+                                    records=records, **extra)
             out[path] = text
-            for rec in pre:
-                path, text = self._page("preclinical.md.j2", lang, page_path(self.site, "preclinical", rec.id),
+            for rec in records:
+                path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
+                                        rec=rec)
+                out[path] = text
+        pre = sorted(self.site.kind("preclinical"), key=lambda r: (r["kind"], -r["year"], r.id))
+        path, text = self._page("preclinical-index.md.j2", lang, "preclinical/index.md", "data/preclinical/",
+                                records=pre)
+        out[path] = text
+        for rec in pre:
+            path, text = self._page("preclinical.md.j2", lang, page_path(self.site, "preclinical", rec.id),
+                                    rec.path, rec=rec)
+            out[path] = text
+        for section in ARTICLE_SECTIONS:
+            articles = sorted((a for a in self.site.kind("articles") if a["section"] == section),
+                              key=lambda r: (r["order"], r.id))
+            path, text = self._page("article-index.md.j2", lang, f"{section}/index.md", "data/articles/",
+                                    records=articles, section=section)
+            out[path] = text
+            for rec in articles:
+                path, text = self._page("article.md.j2", lang, page_path(self.site, "articles", rec.id),
                                         rec.path, rec=rec)
                 out[path] = text
-            for section in ARTICLE_SECTIONS:
-                articles = sorted((a for a in self.site.kind("articles") if a["section"] == section),
-                                  key=lambda r: (r["order"], r.id))
-                path, text = self._page("article-index.md.j2", lang, f"{section}/index.md", "data/articles/",
-                                        records=articles, section=section)
-                out[path] = text
-                for rec in articles:
-                    path, text = self._page("article.md.j2", lang, page_path(self.site, "articles", rec.id),
-                                            rec.path, rec=rec)
-                    out[path] = text
-            refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
-            path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
-            out[path] = text
-            path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
-                                    **self.chart_context(lang))
-            out[path] = text
-            changes = self.changes(lang)
-            path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
-            out[path] = text
-            out[f"downloads/changes.{lang}.atom"] = self.atom(lang, changes[:100])
-            path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
-            out[path] = text
-            terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
-            path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
-            out[path] = text
-        if downloads:
-            out.update(export_files(self.site))
-        return dict(sorted(out.items()))
+        refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
+        path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
+        out[path] = text
+        path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
+                                **self.chart_context(lang))
+        out[path] = text
+        path, text = self._page("excluded.md.j2", lang, "studies/excluded.md", "data/excluded/",
+                                records=self.site.kind("excluded"))
+        out[path] = text
+        logs = sorted(self.site.kind("searches"), key=lambda r: (r["date"], r.id))
+        path, text = self._page("search-log.md.j2", lang, "studies/search.md", "data/searches/", logs=logs)
+        out[path] = text
+        flow = prisma.flow(self.site)
+        # The snippets are rendered as if they were the pages that include them, so their links resolve there.
+        _, text = self._page("snippet-flow.md.j2", lang, "about.md", "data/searches/, data/excluded/ and "
+                             "data/studies/", flow=flow, **self.flow_context(lang, flow))
+        out[f"snippets/{lang}/search-flow.md"] = text
+        _, text = self._page("snippet-counts.md.j2", lang, "index.md", "data/studies/ and data/searches/",
+                             counts=self.counts(lang, "index.md", flow))
+        out[f"snippets/{lang}/counts.md"] = text
+        changes = self.changes(lang)
+        path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
+        out[path] = text
+        out[f"downloads/changes.{lang}.atom"] = self.atom(lang, changes[:100])
+        path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
+        out[path] = text
+        terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
+        path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
+        out[path] = text
 
     def explorer_data(self, lang: str, studies: list[Record]) -> Md:
         """The studies table's facets as JSON for docs/assets/explorer.js, rows in table order, labels in `lang`.
-        Embedded in the page (no extra request); `</` is escaped so no value can close the script element."""
+        Embedded in the page (no extra request), written by `script_json`, so that no value can end the element."""
         strings, site = self.site.strings[lang], self.site
         rows = [{"id": s.id, "cell": s["cell_types"], "origin": s["cell_origin"], "route": s["routes"] or ["none"],
                  "phase": s["phase"], "label": evidence.evidence_label(s.data), "status": s["status"],
@@ -367,8 +446,62 @@ class Renderer:
             "year": {str(y): str(y) for y in used("year")},
         }
         ui = {key[len("explorer."):]: value for key, value in strings.items() if key.startswith("explorer.")}
-        data = json.dumps({"rows": rows, "names": names, "ui": ui}, ensure_ascii=False, separators=(",", ":"))
-        return Md('<script type="application/json" id="atlas-studies">' + data.replace("</", "<\\/") + "</script>")
+        return Md('<script type="application/json" id="atlas-studies">'
+                  + script_json({"rows": rows, "names": names, "ui": ui}) + "</script>")
+
+    def counts(self, lang: str, current: str, flow: prisma.Flow) -> Md:
+        """The sentence the home page and the studies table give: how many studies, how many registered, when the
+        search was last run (with a link to the flow on the About page)."""
+        ctx = self.context(lang, current, "")
+        return ctx["t"]("counts.studies", total=flow.total, cell=flow.cell_based, registered=flow.registered,
+                        drugs=flow.drug_discovery, date=flow.last_search or "—",
+                        how=ctx["doc_link"](ctx["t"]("counts.how"), "about.md#how-the-studies-were-found"))
+
+    def flow_context(self, lang: str, flow: prisma.Flow) -> dict:
+        """The flow diagram's boxes and its table, in one language."""
+        t = self.site.strings[lang]
+
+        def fill(key: str, **values: Any) -> str:
+            return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), t[key])
+
+        def reasons(counter: Counter, order: tuple) -> list[str]:
+            return [fill("flow.reason_n", reason=t[f"reason.{r}"], n=counter[r]) for r in order if counter[r]]
+
+        n = lambda value: fill("flow.n", n=value)  # noqa: E731
+        other = flow.other_included + sum(flow.other_excluded.values())
+        boxes = {
+            "identified": [t["flow.identified"], n(flow.identified),
+                           fill("flow.queries", queries=flow.queries, sources=flow.sources)],
+            "duplicates": [t["flow.duplicates"], n(flow.duplicates)],
+            "screened": [t["flow.screened"], n(flow.screened)],
+            "screened_out": [t["flow.screened_out"], n(sum(flow.screened_out.values()))]
+            + reasons(flow.screened_out, prisma.SCREEN_REASONS),
+            "assessed": [t["flow.assessed"], n(flow.assessed)],
+            "excluded": [t["flow.excluded"], n(sum(flow.excluded.values()))]
+            + reasons(flow.excluded, prisma.EXCLUDE_REASONS),
+            "included": [t["flow.included"], n(flow.included)],
+            "other": [t["flow.other"], fill("flow.other_included", n=flow.other_included),
+                      fill("flow.other_excluded", n=sum(flow.other_excluded.values()))]
+            + reasons(flow.other_excluded, prisma.EXCLUDE_REASONS),
+            "total": [t["flow.total"] + " — " + n(flow.total),
+                      fill("flow.total_detail", cell=flow.cell_based, drugs=flow.drug_discovery,
+                           registered=flow.registered)],
+        }
+        desc = fill("flow.desc", identified=flow.identified, duplicates=flow.duplicates, screened=flow.screened,
+                    screened_out=sum(flow.screened_out.values()), assessed=flow.assessed,
+                    excluded=sum(flow.excluded.values()), included=flow.included, other=other, total=flow.total)
+        rows = [(boxes[name][0], value) for name, value in (
+            ("identified", flow.identified), ("duplicates", flow.duplicates), ("screened", flow.screened),
+            ("screened_out", sum(flow.screened_out.values())))]
+        rows += [(f"— {t[f'reason.{r}']}", flow.screened_out[r]) for r in prisma.SCREEN_REASONS if flow.screened_out[r]]
+        rows += [(t["flow.assessed"], flow.assessed), (t["flow.excluded"], sum(flow.excluded.values()))]
+        rows += [(f"— {t[f'reason.{r}']}", flow.excluded[r]) for r in prisma.EXCLUDE_REASONS if flow.excluded[r]]
+        rows += [(t["flow.included"], flow.included),
+                 (f"{t['flow.other']} — {t['search.included']}", flow.other_included),
+                 (f"{t['flow.other']} — {t['search.assessed_excluded']}", sum(flow.other_excluded.values())),
+                 (t["flow.total"], flow.total)]
+        svg = prisma.flow_svg(boxes, t["flow.title"], desc, "flow")
+        return {"svg": Md(svg), "rows": rows}
 
     def chart_context(self, lang: str) -> dict:
         """Numbers and SVG for the charts page in one language."""
@@ -455,6 +588,41 @@ class Renderer:
             kinds.append({"kind": kind, "schema": schema_name, "count": len(self.site.records[kind]),
                           "title": spec["title"], "fields": fields})
         return kinds
+
+
+def yaml_scalar(text: str) -> str:
+    """Text (whitespace folded) as a YAML double-quoted scalar of printable ASCII only, every other character
+    escaped: it parses back to the same text whatever the text holds (a JSON string would carry U+007F, U+0085 or
+    U+FFFE raw, which YAML refuses; MkDocs would then show the whole front matter as page text)."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        cp = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= cp < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}")
+    return '"' + "".join(out) + '"'
+
+
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(value: Any) -> str:
+    """JSON to embed in a <script> element: `<`, `>` and `&` escaped (nothing can close the element or open
+    `<!--`, which makes the HTML parser read the rest of the page as script), and U+2028/U+2029 (line breaks inside
+    a JavaScript string in older engines). The same value once parsed."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
+
+
+def url_for_markdown(url: str) -> str:
+    """An address made inert inside a Markdown link destination `<…>`, a table cell and an HTML attribute: every
+    character outside the URL syntax's unreserved and delimiter sets, and `( ) < > | \\ " ' `` ` * [ ] { }`
+    and spaces, percent-encoded (existing %xx kept). The schema already refuses most of these; this does not rely
+    on it."""
+    return quote(url, safe="/:?#@!$&+,;=%~-.")
 
 
 def bibtex(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -75,3 +76,56 @@ def test_a_filled_skeleton_becomes_pages_in_both_languages(tmp_path):
     pages = render_pages(site)
     assert "# 一项新的测试研究 { #nct01234567 }" in pages["zh/studies/nct01234567.md"]
     assert "(nct01234567.md)" in pages["en/studies/index.md"] and "(nct01234567.md)" in pages["zh/studies/index.md"]
+
+
+IMPORT = __import__("conftest").ROOT / "tests" / "fixtures" / "ctgov-import" / "NCT00000002.json"
+
+
+def test_import_prefills_a_study_from_a_clinicaltrials_gov_v2_record(tmp_path):
+    project = copy_project(tmp_path / "p", fixture_data(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "scripts.new", "study", "NCT00000002", "--from", str(IMPORT)],
+                            cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = (project / "data" / "studies" / "nct00000002.yml").read_text(encoding="utf-8")
+    data = yamlio.parse(text.encode("utf-8")).data
+    today = dt.date.today()  # the command dates the skeleton with the real day
+    assert schema.validate(data, "study.schema.json", today) == []
+    assert data["registry_ids"] == ["NCT00000002", "EudraCT 2019-001234-56"]
+    assert (data["phase"], data["status"], data["status_checked"]) == ("1-2", "recruiting", "2025-01-20")
+    assert (data["enrolled"], data["start"], data["completion"]) == (40, "2024-03-15", "2027-06")
+    assert data["sponsor"] == "Synthetic University: Hospital" and data["countries"] == ["CN", "KR"]
+    assert data["design"]["allocation"] == "randomised" and data["design"]["comparator"] == "placebo"
+    assert data["design"]["masking"] == "double-blind" and data["results"] == []
+    assert "Synthetic record: Intrathecal Stem Cells in ALS" in data["title"]["en"]
+    assert "Adverse events (12 months)" in data["primary_endpoint"]["en"]
+    assert [u["field"] for u in data["uncertain"]] == ["enrolled", "completion"]  # estimated, anticipated
+    assert "# Import note: registry interventions (for product, cell_types, cell_origin, routes, dose): " \
+           "BIOLOGICAL: Autologous MSC; OTHER: Placebo" in text
+    assert "SPONSOR-PROTOCOL-7" in text  # a secondary ID it could not map is named, not dropped silently
+    # Registry values are not marked TODO; what a person must still write is, so the record stays invalid.
+    assert 'sponsor: "Synthetic University: Hospital"\n' in text and 'phase: "1-2"\n' in text
+    found = [str(e) for e in load_site(project / "data", today)[1] if "nct00000002" in e.file]
+    assert any("title.en: still has a TODO placeholder" in e for e in found)
+    assert not any(f in e for e in found for f in ("phase:", "status:", "enrolled:", "sponsor:", "countries"))
+
+
+def test_import_fetches_with_the_registry_watch_client(tmp_path, monkeypatch):
+    import json
+    from scripts import new
+    monkeypatch.setattr(new, "ROOT", tmp_path)
+    (tmp_path / "data" / "studies").mkdir(parents=True)
+    calls = []
+    monkeypatch.setattr(new, "http_fetcher", lambda: lambda nct: calls.append(nct) or json.loads(IMPORT.read_text()))
+    assert new.main(["study", "NCT00000002", "--fetch"]) == 0
+    assert calls == ["NCT00000002"] and (tmp_path / "data" / "studies" / "nct00000002.yml").is_file()
+
+
+def test_import_rejects_what_is_not_that_record(tmp_path, capsys):
+    from scripts import new
+    wrong = tmp_path / "x.json"
+    wrong.write_text('{"studies": []}', encoding="utf-8")
+    assert new.main(["study", "NCT00000002", "--from", str(wrong)]) == 1
+    assert "not a ClinicalTrials.gov API v2 study record" in capsys.readouterr().err
+    assert new.main(["study", "NCT00000003", "--from", str(IMPORT)]) == 1
+    assert "the registry record is NCT00000002, not NCT00000003" in capsys.readouterr().err
+    assert not (new.ROOT / "data" / "studies" / "nct00000003.yml").exists()

@@ -63,7 +63,7 @@ def test_fixture_data_is_valid(data_dir):
      "data/studies/nct00000001.yml:@@summary:@@: design.summary: numbers differ between languages; only in en: 6; only in zh: 12"),
     ("  zh: 同行评议论文", "  zh: 间质干细胞同行评议论文",
      "findings.zh: uses '间质干细胞', which the glossary marks to avoid (fix: write '间充质干细胞'"),
-    ("  zh: 同行评议论文 [[ref:test-2022-trial]]", "  zh: 同行评议论文 [[ref:test-2023-trial]]",
+    ("  zh: 同行评议论文[[ref:test-2022-trial]]", "  zh: 同行评议论文[[ref:test-2023-trial]]",
      "findings.zh: link [[ref:test-2023-trial]] points to no record in data/references/"),
 ])
 def test_each_error_names_file_line_field_and_fix(data_dir, old, new, expected):
@@ -173,16 +173,148 @@ def test_interface_strings_must_have_the_same_keys(data_dir):
     with (data_dir / "strings" / "en.yml").open("a", encoding="utf-8") as f:
         f.write("studies.count_extra: \"{count} studies\"\n")
     found = errors_for(data_dir)
-    assert any("data/strings/en.yml: key 'only.zh' is missing" in e for e in found)
-    assert any("data/strings/zh.yml: key 'studies.count_extra' is missing" in e for e in found)
+    assert any("data/strings/zh.yml:" in e and "only.zh: is not a known field" in e for e in found)
+    assert any("data/strings/en.yml:" in e and "studies.count_extra: is not a known field" in e for e in found)
+
+
+def test_interface_string_missing_from_both_files_is_reported(data_dir):
+    for lang in ("en", "zh"):
+        path = data_dir / "strings" / f"{lang}.yml"
+        path.write_text("\n".join(l for l in path.read_text(encoding="utf-8").split("\n")
+                                  if not l.startswith("col.field:")), encoding="utf-8")
+    found = errors_for(data_dir)
+    for lang in ("en", "zh"):
+        assert any(f"data/strings/{lang}.yml" in e and "col.field: is required but missing" in e for e in found), found
 
 
 def test_placeholders_must_match_across_languages(data_dir):
     edit(data_dir / "strings" / "zh.yml", "核查于 {date}。本页数据来源文件", "核查于 {day}。本页数据来源文件")
-    assert any("record.footer: placeholders differ" in e for e in errors_for(data_dir))
+    assert any("record.footer: has placeholders {day}, {path} where the pages fill in {date}, {path}" in e for e in errors_for(data_dir))
+
+
+def test_unknown_placeholder_in_both_languages_is_reported(data_dir):
+    for lang in ("en", "zh"):
+        path = data_dir / "strings" / f"{lang}.yml"
+        text = path.read_text(encoding="utf-8")
+        assert "{date}" in text
+        path.write_text(text.replace("{date}", "{datum}", 1), encoding="utf-8")
+    found = errors_for(data_dir)
+    assert sum("where the pages fill in {date}" in e for e in found) == 2, found
 
 
 def test_real_data_is_valid():
     from conftest import ROOT
     _, errors = load_site(ROOT / "data")
     assert not errors, "\n".join(str(e) for e in errors[:50])
+
+
+EXCLUDED = "excluded/nct00000077.yml"
+SEARCH = "searches/2026-11-20-pubmed.yml"
+
+
+def test_excluded_record_needs_a_reason(data_dir):
+    edit(data_dir / EXCLUDED, "reason: not-found\n", "")
+    found = errors_for(data_dir)
+    assert any(e.startswith("data/excluded/nct00000077.yml") and "reason: is required but missing" in e
+               for e in found), found
+
+
+def test_registry_id_cannot_be_both_included_and_excluded(data_dir):
+    edit(data_dir / EXCLUDED, "registry_ids: [NCT00000077]", "registry_ids: [NCT00000001]")
+    (data_dir / EXCLUDED).rename(data_dir / "excluded" / "nct00000001.yml")
+    found = errors_for(data_dir)
+    assert any("data/excluded/nct00000001.yml:6: registry_ids[0]: NCT00000001 is also a study record "
+               "(data/studies/nct00000001.yml)" in e for e in found), found
+
+
+def test_duplicate_reason_needs_the_study_it_duplicates(data_dir):
+    edit(data_dir / EXCLUDED, "reason: not-found", "reason: duplicate")
+    found = errors_for(data_dir)
+    assert any("duplicate_of: a duplicate names the study record it duplicates" in e for e in found), found
+    edit(data_dir / EXCLUDED, "reason: duplicate", "reason: duplicate\nduplicate_of: nct00000099")
+    found = errors_for(data_dir)
+    assert any("duplicate_of: 'nct00000099' is not a record in data/studies/" in e for e in found), found
+
+
+def test_search_counts_must_add_up(data_dir):
+    edit(data_dir / SEARCH, "not-a-study: 5", "not-a-study: 4")
+    found = errors_for(data_dir)
+    assert any("data/searches/2026-11-20-pubmed.yml:9: queries[0]: found (8) minus duplicates (0) is 8, but included"
+               " + assessed_excluded + excluded add up to 7" in e for e in found), found
+
+
+def test_a_study_is_found_first_by_one_query_only(data_dir):
+    edit(data_dir / SEARCH, "included: []", "included: [nct00000001]")
+    edit(data_dir / SEARCH, "not-a-study: 2", "not-a-study: 1")
+    found = errors_for(data_dir)
+    assert any("queries[1].included[0]: nct00000001 was already found by" in e for e in found), found
+
+
+def test_search_screening_reasons_are_closed(data_dir):
+    edit(data_dir / SEARCH, "not-als: 1", "not-relevant: 1")
+    found = errors_for(data_dir)
+    assert any("queries[0].excluded.not-relevant: is not a valid key name" in e for e in found), found
+
+
+def test_sources_are_graded_the_same_way_everywhere():
+    from scripts.sources import grade_reference, grade_url
+    for url in ("https://clinicaltrials.gov/study/NCT01051882", "https://pubmed.ncbi.nlm.nih.gov/26751635/",
+                "https://www.fda.gov/media/1/download", "https://en.irct.ir/trial/48162",
+                "https://trialsearch.who.int/Trial2.aspx?TrialID=ChiCTR2000000000",
+                "https://apps.who.int/trialsearch/Trial2.aspx?TrialID=X", "https://www.nmpa.gov.cn/yaopin/x.html"):
+        assert grade_url(url) == "primary", url
+    for url in ("https://trial.medpath.com/clinical-trial/x", "https://wxredian.com/art?id=1",
+                "https://apps.who.int/iris/handle/1", "https://fda.gov.example.com/x", "http://47.251.13.51:8081/1",
+                "https://notfda.gov/x"):
+        assert grade_url(url) == "secondary", url
+    assert grade_reference({"type": "journal-article"}) == "primary"
+    assert grade_reference({"type": "press-release"}) == "secondary"
+    assert grade_reference({"type": "web-page"}) == "secondary"
+
+
+def test_a_regulatory_event_on_a_secondary_source_needs_an_uncertain_note(data_dir):
+    path = data_dir / STUDY
+    text = path.read_text(encoding="utf-8")
+    event = ("regulatory:\n  - date: 2020-01\n    agency: FDA\n    event:\n      en: Orphan designation, according to the"
+             " company.\n      zh: 据公司称获孤儿药资格。\n    source: https://news.example.com/orphan\n")
+    path.write_text(text.replace("sources:\n", event + "sources:\n", 1), encoding="utf-8")
+    from scripts.translations import main as translations
+    translations(["stamp", str(path)])
+    found = errors_for(data_dir)
+    assert any("regulatory[0].source: this regulatory event rests on a secondary source" in e for e in found), found
+    path.write_text(path.read_text(encoding="utf-8").replace("source: https://news.example.com/orphan",
+                                                             "source: https://www.fda.gov/orphan"), encoding="utf-8")
+    assert not any("secondary source" in e for e in errors_for(data_dir))
+
+
+@pytest.mark.parametrize("bad, good", [
+    ("家族性ALS患者", "家族性 ALS 患者"),
+    ("入组20例", "入组 20 例"),
+    ("共{count}项", "共 {count} 项"),
+    ("小鼠, SOD1-G93A", "小鼠，SOD1-G93A"),
+    ("SOD1-G93A: 携带突变", "SOD1-G93A：携带突变"),
+    ("鞘内注射 (IT)的疗效", "鞘内注射（IT）的疗效"),
+    ("小鼠， SOD1", "小鼠，SOD1"),
+    ("融合肉瘤（（FUS））", "融合肉瘤（FUS）"),
+])
+def test_chinese_punctuation_and_spacing_rule(bad, good):
+    from scripts import zhtext
+    assert zhtext.problems(bad) and zhtext.fix(bad) == good and zhtext.problems(good) == []
+
+
+def test_the_rule_leaves_links_and_their_spacing_alone():
+    from scripts import zhtext
+    text = "同行评议论文 [[ref:x]] 报告，经[[route:intrathecal]]给药“研究” [[ref:y]]。"
+    assert zhtext.problems(text) == [] and zhtext.fix(text) == text
+
+
+def test_validator_reports_the_chinese_rule_with_its_fix(data_dir):
+    path = data_dir / STUDY
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("zh: 第 24 周 ALSFRS-R", "zh: 第24周 ALSFRS-R", 1), encoding="utf-8")
+    found = errors_for(data_dir)
+    assert any("no space between Chinese and Latin letters or digits" in e and "scripts.zhtext --fix" in e
+               for e in found), found
+    from scripts import zhtext
+    zhtext.main(["--fix", str(path)])
+    assert errors_for(data_dir) == []

@@ -70,8 +70,15 @@ def test_rendering_in_two_processes_gives_the_same_pages(data_dir):
 @pytest.mark.skipif(not forked.AVAILABLE, reason="os.fork does not exist on this system")
 def test_an_error_in_the_forked_process_reaches_the_caller():
     assert forked.start(lambda: {"zh/x.md": "文本"})() == {"zh/x.md": "文本"}
-    with pytest.raises(RuntimeError, match="KeyError: 'missing'"):
+    with pytest.raises(KeyError, match="'missing'"):  # the child's own exception, as if raised here
         forked.start(lambda: {}["missing"])()
+    with pytest.raises(RuntimeError, match="in the forked process"):  # one that cannot be pickled: its traceback
+        forked.start(lambda: (_ for _ in ()).throw(_Unpicklable()))()
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not picklable")
 
 
 def test_every_page_has_a_pair_with_the_same_anchors(data_dir):
@@ -139,7 +146,59 @@ def test_articles_render_lists_links_and_section_anchors(data_dir):
     pages = render_pages(_site(data_dir))
     en = pages["en/patients/what-is-proven.md"]
     assert "## In short { #in-short }" in en
-    assert "- first point\n- second point with [Tester A 2022](../references/index.md#test-2022-trial)" in en
+    # A citation is a numbered superscript after the claim, named for screen readers, pointing into the page's list.
+    assert ('- second point, from a trial report<sup class="cite"><a href="#ref-test-2022-trial" '
+            'aria-label="Reference 1: Tester A 2022">&#91;1&#93;</a></sup>') in en
+    assert '1. <span id="ref-test-2022-trial"></span>[Tester A 2022](../references/index.md#test-2022-trial)' in en
     assert "[NCT00000001](../studies/nct00000001.md)" in en
     assert "(what-is-proven.md)" in pages["zh/patients/index.md"]
     assert "(../preclinical/test-2005-sod1-rats.md)" in pages["en/cell-types/msc-umbilical-cord.md"]
+
+
+def test_search_flow_counts_and_draws_the_fixture_logs(data_dir):
+    from scripts import prisma
+    site = _site(data_dir)
+    flow = prisma.flow(site)
+    # The fixture log: 8 + 3 results, 1 duplicate; 7 + 1 screened out; nct00000001 included, nct00000077 excluded.
+    assert (flow.identified, flow.duplicates, flow.screened, flow.assessed, flow.included) == (11, 1, 10, 2, 1)
+    assert dict(flow.screened_out) == {"not-a-study": 7, "not-als": 1}
+    assert dict(flow.excluded) == {"not-found": 1}
+    assert (flow.other_included, flow.total, flow.registered, flow.last_search) == (1, 2, 1, "2026-11-20")
+    pages = render_pages(site)
+    for lang, words in (("en", "Duplicates removed"), ("zh", "去除重复")):
+        snippet = pages[f"snippets/{lang}/search-flow.md"]
+        svg = re.search(r"<svg.*?</svg>", snippet).group(0)
+        assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+        assert words in svg and "n = 11" in svg and "n = 10" in svg
+        # The same numbers as a table, for readers who cannot see the figure.
+        assert f"| {words} | 1 |" in snippet and "| 11 |" in snippet
+        assert "(studies/search.md)" in snippet and "(studies/excluded.md)" in snippet  # relative to about.md
+        assert "2026-11-20" in pages[f"snippets/{lang}/counts.md"]
+        assert "(about.md#how-the-studies-were-found)" in pages[f"snippets/{lang}/counts.md"]
+        assert "../about.md#how-the-studies-were-found" in pages[f"{lang}/studies/index.md"]
+        excluded = pages[f"{lang}/studies/excluded.md"]
+        assert "{ #nct00000077 }" in excluded and "NCT00000077" in excluded
+        log = pages[f"{lang}/studies/search.md"]
+        assert "amyotrophic lateral sclerosis mesenchymal stem cells" in log
+        assert "excluded.md#nct00000077" in log and "(nct00000001.md)" in log
+
+
+def test_flow_box_text_wraps_chinese_and_english():
+    from scripts.prisma import _wrap
+    assert _wrap("Found by other routes (references of papers, earlier curation)", 30) == [
+        "Found by other routes", "(references of papers, earlier", "curation)"]
+    lines = _wrap("经其他途径发现（文献引用、既往整理）", 20)
+    assert len(lines) == 2 and "".join(lines) == "经其他途径发现（文献引用、既往整理）"
+
+
+def test_every_non_randomised_result_carries_the_bias_that_could_explain_it():
+    from scripts.evidence import caveat
+    base = {"status": "completed", "record_type": "registered-trial", "results": ["publication"], "findings": {"en": "x"},
+            "design": {"allocation": "non-randomised", "comparator": "external-control"}}
+    assert caveat(base) == "external"
+    assert caveat({**base, "design": {"allocation": "non-randomised", "comparator": "standard-care"}}) == "concurrent"
+    assert caveat({**base, "design": {"allocation": "single-group", "comparator": "none"}}) == "uncontrolled"
+    assert caveat({**base, "record_type": "published-series", "design": {"allocation": "single-group",
+                                                                        "comparator": "none"}}) == "uncontrolled"
+    assert caveat({**base, "design": {"allocation": "randomised", "comparator": "placebo"}}) is None
+    assert caveat({k: v for k, v in base.items() if k != "findings"}) is None  # nothing reported, nothing to explain

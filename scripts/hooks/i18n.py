@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
+from scripts import guard  # noqa: E402
 from scripts.hooks.common import DEFAULT, language  # noqa: E402
 
 _ALT_RE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
@@ -37,10 +38,12 @@ def _outer_build_done(config) -> bool:
     return i18n is None or not i18n.building
 
 
+@guard.hook
 def on_post_page(output: str, page, config) -> str:
     return _ALT_RE.sub("", output)
 
 
+@guard.hook
 def on_post_template(output_content: str, template_name: str, config) -> str:
     if template_name == "404.html":
         output_content = _ALT_RE.sub("", output_content)
@@ -54,6 +57,7 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 
 
 @event_priority(-200)  # after static-i18n (-100) has built every language
+@guard.hook
 def on_post_build(config) -> None:
     if not _outer_build_done(config):
         return
