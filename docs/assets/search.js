@@ -37,7 +37,8 @@
           excerptLength: 26,
           // Titles, the hidden identifiers (registry numbers, products) and the names of the terms in the title
           // count most; the names of terms a page only mentions count a little (scripts/hooks/search.py).
-          ranking: {metaWeights: {title: 10, ids: 12, names: 8, aliases: 1}}
+          // A long word that merely begins with a short query word counts much less (内 → 内容; ALS → "al…").
+          ranking: {metaWeights: {title: 10, ids: 12, names: 8, aliases: 1}, termSimilarity: 10}
         }).then(function () { pagefind = module; return module.filters(); }).then(drawFilters);
       });
       loading.catch(function () { status.textContent = words.error; });
