@@ -161,6 +161,7 @@ def test_only_the_article_is_indexed_with_filters_and_aliases(fixture_site):
     assert re.search(r'data-pagefind-meta="ids">NCT00000001[^<]*00000001', text)
     assert 'data-pagefind-ignore><h2 id="cite">' in text
     assert "data-pagefind-body" not in (site / "404.html").read_text(encoding="utf-8")
+    assert '<p class="atlas-search__keys" id="atlas-search-keys">↑ ↓ 在结果间移动' in text  # the box's words, in Chinese
 
 
 def test_page_kind_from_the_address():
