@@ -30,6 +30,7 @@ from .generate import CACHE, copy_sources, generate
 from .records import stamp_of
 from .render import GENERATED_DIRS
 from .schema import KINDS
+from .search_benchmark import Reader
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = {"studies": "study", "cell-types": "cell-type", "routes": "route", "references": "reference",
@@ -167,8 +168,8 @@ def _build(project: Path, skip_generate: bool) -> dict:
     site = project / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    index = {lang: (site / ("" if lang == "en" else "zh") / "search" / "search_index.json").stat().st_size
-             for lang in ("en", "zh")}
+    # Pagefind's bundle: per language, its index, filter and fragment files (each gzip-compressed by Pagefind).
+    index = {lang: sum(p.stat().st_size for p in (site / "pagefind").glob(f"*/{lang}_*")) for lang in ("en", "zh")}
     return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak_kb / 1024), "pages": pages,
             "ms_per_page": round(1000 * wall / pages, 2), "site_mb": round(size / 2**20, 1),
             "search_index_kb": {k: round(v / 1024) for k, v in index.items()}}
@@ -281,27 +282,14 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 READER_PAGES = ["", "studies/", "studies/nct03280056/", "zh/", "zh/studies/", "zh/studies/nct03280056/"]
 QUERIES = {"en": ["mesenchymal", "intrathecal", "NurOwn", "umbilical cord"], "zh": ["间充质", "鞘内注射", "干细胞", "脐带"]}
-# Resolves with the milliseconds from a keystroke in Material's search box to the results being drawn (null if
-# nothing is drawn within 10 s, e.g. when the query equals the previous one and Material ignores it).
-_TIME_QUERY = """async (q) => {
-  const input = document.querySelector('.md-search__input');
-  const output = document.querySelector('.md-search-result');
-  return await new Promise(resolve => {
-    const start = performance.now();
-    const seen = new MutationObserver(() => { seen.disconnect(); resolve(performance.now() - start); });
-    seen.observe(output, {childList: true, subtree: true, characterData: true});
-    setTimeout(() => { seen.disconnect(); resolve(null); }, 10000);
-    input.value = q;
-    input.dispatchEvent(new KeyboardEvent('keyup'));
-  });
-}"""
 
 
 def reader(site: Path, port: int = 8150, repeats: int = 5, pages: list[str] = READER_PAGES,
            queries: dict[str, list[str]] = QUERIES, browser=None) -> dict:
     """What readers get from a built site served like GitHub Pages (gzip): per page, the bytes transferred at load
-    by type and whether the search index was among them; per language, the compressed index size, and the time
-    from a keystroke to drawn results (median and worst over `repeats` runs of each query, index already loaded)."""
+    by type and whether any search file was among them; per language, the bytes the first query fetches (search
+    start-up included), and the time from the last keystroke to drawn results (median and worst over `repeats` runs
+    of each query, after the first; scripts/search_benchmark.py measures relevance)."""
     from playwright.sync_api import sync_playwright  # a test dependency: imported only when measuring readers
 
     server = static_server.server(site, port)
@@ -335,29 +323,17 @@ def _measure(browser, url: str, out: dict, repeats: int, pages: list[str], queri
         out["pages"]["/" + rel] = {
             "transferred_kb": round(sum(weights.values()) / 1024, 1),
             "by_type_kb": {k: round(v / 1024, 1) for k, v in sorted(weights.items())},
-            "search_index_loaded": any(r.url.endswith("search_index.json") for r in responses)}
+            "search_index_loaded": any("/pagefind/" in r.url for r in responses)}
         page.close()
-    for lang, prefix in (("en", ""), ("zh", "zh/")):
-        page = browser.new_page()
-        index = []
-        page.on("requestfinished", lambda r: index.append(r) if r.url.endswith("search_index.json") else None)
-        page.goto(url + prefix, wait_until="networkidle")
-        page.locator("input.md-search__input").focus()
-        page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
-                               " return m && !/Initializing|正在初始化/.test(m.textContent) }", timeout=60000)
+    for lang in ("en", "zh"):
+        reader = Reader(browser, url, lang, "pagefind")
+        first = reader.query(queries[lang][0])
         times = {}
         for q in queries[lang]:
-            runs = []
-            for _ in range(repeats):
-                page.evaluate(_TIME_QUERY, "x")  # a different query first: Material skips repeats
-                ms = page.evaluate(_TIME_QUERY, q)
-                if ms is None:
-                    raise RuntimeError(f"search drew no results for {q!r}")
-                runs.append(ms)
+            runs = [reader.query(x)["ms"] for x in [q] * repeats]
             times[q] = {"median_ms": round(statistics.median(runs), 1), "max_ms": round(max(runs), 1)}
-        out["search"][lang] = {"index_kb_compressed": round(index[0].sizes()["responseBodySize"] / 1024),
-                               "query_ms": times}
-        page.close()
+        out["search"][lang] = {"index_kb_compressed": round(first["bytes"] / 1024), "query_ms": times}
+        reader.close()
 
 
 def reader_on_real_data(port: int = 8150) -> dict:

@@ -174,11 +174,12 @@ def _measure(browser, url: str, engine: str, queries: dict) -> dict:
                          "top": got["found"][:3], "ms": round(got["ms"], 1), "bytes": got["bytes"]})
         reader.close()
         later = rows[1:]
-        n = len(rows)
+        judged = [r for r, item in zip(rows, items) if item.get("expect")]  # queries timed only have none
+        n = max(len(judged), 1)
         out["languages"][lang] = {
-            "queries": n,
-            "success_at_3": round(sum(r["top3"] for r in rows) / n, 3),
-            "mrr": round(sum(1 / r["rank"] for r in rows if r["rank"]) / n, 3),
+            "queries": len(judged),
+            "success_at_3": round(sum(r["top3"] for r in judged) / n, 3),
+            "mrr": round(sum(1 / r["rank"] for r in judged if r["rank"]) / n, 3),
             "other_language_results": sum(len(r["other_language"]) for r in rows),
             "first_query_ms_median": round(statistics.median(f["ms"] for f in firsts), 1),
             "first_query_kb_median": round(statistics.median(f["bytes"] for f in firsts) / 1024, 1),
@@ -186,7 +187,7 @@ def _measure(browser, url: str, engine: str, queries: dict) -> dict:
             "later_query_ms_max": round(max(r["ms"] for r in later), 1),
             "later_query_kb_median": round(statistics.median(r["bytes"] for r in later) / 1024, 1),
             "later_query_kb_max": round(max(r["bytes"] for r in later) / 1024, 1),
-            "misses": [{"q": r["q"], "top": r["top"]} for r in rows if not r["top3"]],
+            "misses": [{"q": r["q"], "top": r["top"]} for r in judged if not r["top3"]],
             "rows": rows,
         }
     return out

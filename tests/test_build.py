@@ -68,22 +68,6 @@ def test_404_page_in_each_language(fixture_site):
     assert '<html lang="zh"' in (site / "zh" / "404.html").read_text(encoding="utf-8")
 
 
-def test_search_index_per_language_with_chinese_segmentation(fixture_site):
-    site = fixture_site["site"]
-    en = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    zh = json.loads((site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    han = re.compile(r"[\u4e00-\u9fff]")
-    assert en["docs"] and not any(han.search(d["title"]) for d in en["docs"]), "Chinese pages in the English index"
-    assert zh["docs"] and not any(d["location"].startswith("zh/") for d in zh["docs"])
-    assert re.compile(zh["config"]["separator"]).search("\u200b"), "without U+200B in the separator Chinese search finds nothing"
-    title = next(d for d in zh["docs"] if d["location"].startswith("studies/nct00000001/") and "鞘" in d["title"])
-    assert "\u200b" in title["title"], "jieba segmentation missing"
-    assert {"干细胞", "充质干细胞"} <= set(title["subwords"].split("\u200b"))
-    assert "subwords" in zh["config"]["fields"]
-    page = html(site, "studies/nct00000001/", "zh")
-    assert json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S).group(1))["base"] == "../../../zh/"
-
-
 def test_no_third_party_resources(fixture_site):
     for path in fixture_site["site"].rglob("*.html"):
         text = path.read_text(encoding="utf-8")

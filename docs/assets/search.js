@@ -37,7 +37,8 @@
           excerptLength: 26,
           // Titles, the hidden identifiers (registry numbers, products) and the names of the terms in the title
           // count most; the names of terms a page only mentions count a little (scripts/hooks/search.py).
-          ranking: {metaWeights: {title: 10, ids: 12, names: 8, aliases: 1}}
+          // A long word that merely begins with a short query word counts much less (内 → 内容; ALS → "al…").
+          ranking: {metaWeights: {title: 10, ids: 12, names: 8, aliases: 1}, termSimilarity: 10}
         }).then(function () { pagefind = module; return module.filters(); }).then(drawFilters);
       });
       loading.catch(function () { status.textContent = words.error; });
@@ -259,6 +260,8 @@
   dialog.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { event.preventDefault(); move(1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); move(-1); }
+    // Esc closes at once (a search field's own Esc would only empty it first).
+    else if (event.key === "Escape") { event.preventDefault(); close(); }
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || dialog.open) return;

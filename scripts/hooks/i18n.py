@@ -56,8 +56,8 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
     return output_content
 
 
-@guard.hook
 @event_priority(-200)  # after static-i18n (-100) has built every language
+@guard.hook
 def on_post_build(config) -> None:
     if not _outer_build_done(config):
         return

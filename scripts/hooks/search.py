@@ -1,7 +1,7 @@
 """MkDocs hook: the site search, indexed by Pagefind at the end of every build and of each rebuild under `mkdocs serve`.
 
 Reads: each rendered page (in memory), data/glossary/*.yml (other names of the terms a page uses) and
-data/strings/<lang>.yml (the search box's words). Writes: into each page, in memory —
+data/strings/<lang>.yml (the search box's words, searchbox.*). Writes: into each page, in memory —
 1. `data-pagefind-body` on the article, so only the article is indexed (not navigation, header, footer); the
    "not medical advice" notice, heading anchors, code blocks and the cite / correct / footer part at the end are
    left out (`data-pagefind-ignore`, or selectors given to Pagefind);
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import yamlio  # noqa: E402
+from scripts import guard, yamlio  # noqa: E402
 from scripts.hooks.common import glossary_terms, language  # noqa: E402
 
 log = get_plugin_logger("search")
@@ -56,6 +56,7 @@ _strings: dict[str, dict[str, str]] = {}
 _aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
 
 
+@guard.hook
 def on_config(config):
     root = Path(config.config_file_path).parent
     for lang in ("en", "zh"):
@@ -63,7 +64,7 @@ def on_config(config):
             data = yamlio.read(root / "data" / "strings" / f"{lang}.yml").data
         except (OSError, yamlio.YamlError):
             continue  # the generate hook reports bad data files and aborts the build
-        _strings[lang] = {k[len("search."):]: v for k, v in data.items() if k.startswith("search.")}
+        _strings[lang] = {k[len("searchbox."):]: v for k, v in data.items() if k.startswith("searchbox.")}
         _strings[lang]["dialog"] = data.get("a11y.search_dialog", "")
     for lang in ("en", "zh"):
         _aliases[lang] = _alias_table(glossary_terms(config), lang)
@@ -130,11 +131,13 @@ def page_kind(url: str, lang: str) -> str:
     return _KINDS.get(parts[0], "article") if len(parts) >= 2 else "article"
 
 
+@guard.hook
 def on_env(env, config, files):
     env.globals["atlas_search"] = _strings.get(language(config), {})
     return env
 
 
+@guard.hook
 def on_post_page(output: str, page, config) -> str:
     start = output.find(ARTICLE)
     if start < 0:
@@ -208,6 +211,7 @@ def _whole(path: Path) -> bool:
 
 
 @event_priority(-300)  # after static-i18n (-100) has built every language and the i18n hook (-200) its 404 pages
+@guard.hook
 def on_post_build(config) -> None:
     if not _outer_build_done(config):
         return
