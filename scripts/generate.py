@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import forked
+from . import forked, guard
 from .records import DEFAULT_SETTINGS, LANGS, Error, Site, load_site
 from .render import GENERATED_DIRS, render_pages
 
@@ -270,6 +270,7 @@ def discard(root: Path, outcome: Outcome) -> None:
     outcome.stage = None
 
 
+@guard.command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.generate", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/ is out of date")

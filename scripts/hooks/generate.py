@@ -24,18 +24,19 @@ import shutil
 import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import event_priority
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
+from scripts import guard  # noqa: E402
 from scripts.generate import commit, discard, generate, read_cache  # noqa: E402
 from scripts.hooks import common  # noqa: E402
 
 
-class KeepLastSite(Exception):
+class KeepLastSite(MkDocsException):
     """Raised under `mkdocs serve` to stop a rebuild from invalid data; the guarded builder keeps the last site."""
 
 
@@ -57,6 +58,7 @@ class _DirtyNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+@guard.hook
 def on_startup(command, dirty):
     _run.update(command=command, dirty=dirty)
     if command == "serve" and dirty:
@@ -69,6 +71,7 @@ def _outer(config) -> bool:
     return i18n is None or not i18n.building
 
 
+@guard.hook
 @event_priority(100)  # before the other hooks' on_config, which use what generation tells them (common.py)
 def on_config(config):
     # ATLAS_SKIP_GENERATE=1 builds docs/ as it stands: the benchmark uses it to measure the engine alone.
@@ -129,16 +132,19 @@ def _build_from(config, stage: Path) -> None:
         snippets["base_path"] = moved
 
 
+@guard.hook
 @event_priority(-1000)  # after every other post_build (the i18n hook's and static-i18n's)
 def on_post_build(config):
     if _outer(config):
         _run["built"] = True
 
 
+@guard.hook
 def on_build_error(error):
     _run["failed"] = True
 
 
+@guard.hook
 def on_shutdown():
     """After MkDocs' strict check: keep the new pages and site only if the whole build succeeded."""
     outcome, site, new_site = _run["outcome"], _run["site"], _run["new_site"]
@@ -157,6 +163,7 @@ def on_shutdown():
     shutil.rmtree(old, ignore_errors=True)
 
 
+@guard.hook
 def on_serve(server, config, builder):
     # This hook writes the generated sections of docs/ during each build. If the server watched them, every edit
     # of data/ would build the site twice (once for the data, once for the pages just written); polling thousands
