@@ -152,10 +152,12 @@ def _project(tmp: Path, n: int) -> Path:
     return project
 
 
-def _build(project: Path, skip_generate: bool) -> dict:
+def _build(project: Path, skip_generate: bool, serial: bool = False) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="http://127.0.0.1:8000/")
     if skip_generate:
         env["ATLAS_SKIP_GENERATE"] = "1"
+    if serial:
+        env["ATLAS_SERIAL_BUILD"] = "1"  # one language after the other (scripts/hooks/parallel.py off)
     shutil.rmtree(project / "site", ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
@@ -195,6 +197,7 @@ def run(n: int) -> dict:
         _clean(project)
         full = _build(project, skip_generate=False)  # generation runs inside, from scratch
         bare = _build(project, skip_generate=True)  # the same pages, already generated: MkDocs alone
+        serial = _build(project, skip_generate=True, serial=True)  # the same, languages one after the other
         t = outcome.seconds
         generation = sum(t.values())
         return {
@@ -205,7 +208,7 @@ def run(n: int) -> dict:
             "ms_per_record_render": round(1000 * t["render"] / records, 3),
             "ms_per_record_write": round(1000 * t["write"] / records, 3),
             "noop_regeneration_s": round(noop_s, 3), "noop_files_written": len(noop.written) + len(noop.removed),
-            "build": full, "build_without_generation": bare,
+            "build": full, "build_without_generation": bare, "build_without_generation_serial": serial,
             "generation_share_of_build": round(generation / full["wall_s"], 3),
         }
 
@@ -349,15 +352,16 @@ def reader_on_real_data(port: int = 8150) -> dict:
 
 def table(results: list[dict]) -> str:
     rows = ["| studies | records | load+validate ms/rec | render ms/rec | write ms/rec | build s | pages | ms/page | "
-            "peak RSS MB | build w/o generation s | generation share | no-op regen s (files) | site MB | "
-            "search index KB en/zh |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "peak RSS MB | build w/o generation s | same, languages in series s | generation share | "
+            "no-op regen s (files) | site MB | search index KB en/zh |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         b = r["build"]
         rows.append(f"| {r['studies']} | {r['records']} | {r['ms_per_record_load_validate']} | "
                     f"{r['ms_per_record_render']} | {r['ms_per_record_write']} | {b['wall_s']} | {b['pages']} | "
                     f"{b['ms_per_page']} | "
                     f"{b['peak_rss_mb']} | {r['build_without_generation']['wall_s']} | "
+                    f"{r['build_without_generation_serial']['wall_s']} | "
                     f"{100 * r['generation_share_of_build']:.1f}% | {r['noop_regeneration_s']} "
                     f"({r['noop_files_written']}) | {b['site_mb']} | {b['search_index_kb']['en']}/"
                     f"{b['search_index_kb']['zh']} |")

@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scri
     sys.path.insert(0, str(ROOT))
 
 from scripts import guard  # noqa: E402
-from scripts.generate import commit, discard, generate  # noqa: E402
+from scripts.generate import commit, discard, generate, read_cache  # noqa: E402
 from scripts.hooks import common  # noqa: E402
 
 
@@ -76,7 +76,10 @@ def _outer(config) -> bool:
 @event_priority(100)  # before the other hooks' on_config, which use what generation tells them (common.py)
 def on_config(config):
     # ATLAS_SKIP_GENERATE=1 builds docs/ as it stands: the benchmark uses it to measure the engine alone.
-    if not _outer(config) or os.environ.get("ATLAS_SKIP_GENERATE") == "1":
+    if not _outer(config):
+        return config
+    if os.environ.get("ATLAS_SKIP_GENERATE") == "1":
+        common.set_facts(read_cache(Path(config.config_file_path).parent).get("facts", {}))
         return config
     serving = _run["command"] == "serve"
     staging = _run["command"] in ("build", "gh-deploy")
@@ -137,6 +140,7 @@ def on_post_build(config):
         _run["built"] = True
 
 
+@guard.hook
 def on_build_error(error):
     _run["failed"] = True
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import forked  # noqa: E402
+from scripts import forked, guard  # noqa: E402
 
 _run: dict = {"command": None}
 
@@ -36,6 +36,7 @@ def on_startup(command, dirty):
     _run["command"] = command
 
 
+@guard.hook
 @event_priority(90)  # after the generate hook (100) has generated and redirected docs_dir and site_dir
 def on_config(config):
     import mkdocs.commands.build as mkdocs_build
