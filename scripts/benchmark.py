@@ -139,7 +139,9 @@ def _project(tmp: Path, n: int) -> Path:
     for lang, text in (("en", "# Benchmark { #benchmark }\n\nSynthetic site about ALS.\n"),
                        ("zh", "# 基准测试 { #benchmark }\n\n关于肌萎缩侧索硬化（渐冻症）的合成网站。\n")):
         for page in (project / "docs" / lang).glob("*.md"):
-            page.write_text(text, encoding="utf-8")
+            # The studies table links to the search flow that the About page includes from generated snippets.
+            flow = f'\n## Search {{ #how-the-studies-were-found }}\n\n--8<-- "{lang}/search-flow.md"\n'
+            page.write_text(text + (flow if page.name == "about.md" else ""), encoding="utf-8")
     (project / "data").mkdir()
     shutil.copytree(ROOT / "data" / "strings", project / "data" / "strings")
     synthesise(project / "data", n)

@@ -24,15 +24,18 @@ def safe_to_fork() -> bool:
 
 def start(fn: Callable[[], Any]) -> Callable[[], Any]:
     """Start fn() in a forked child; return a function that waits for the child and returns fn's result (or raises
-    RuntimeError with the child's traceback)."""
+    the child's exception; a RuntimeError with its traceback if it cannot be sent)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup handlers
         os.close(read)
         try:
             payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - everything goes back to the parent, which raises it
-            payload = pickle.dumps((False, traceback.format_exc()))
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
+            try:  # the exception itself, so that the parent reports it as it would its own (scripts/guard.py)
+                payload = pickle.dumps((False, exc))
+            except Exception:  # noqa: BLE001 - not picklable: its traceback as text
+                payload = pickle.dumps((False, RuntimeError(f"in the forked process:\n{traceback.format_exc()}")))
         with os.fdopen(write, "wb") as pipe:
             pipe.write(payload)
         os._exit(0)
@@ -46,7 +49,7 @@ def start(fn: Callable[[], Any]) -> Callable[[], Any]:
             raise RuntimeError("the forked process ended without a result")
         ok, value = pickle.loads(payload)
         if not ok:
-            raise RuntimeError(f"in the forked process:\n{value}")
+            raise value
         return value
 
     return result

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import forked
+from . import forked, guard
 from .records import DEFAULT_SETTINGS, Error, load_site
 from .render import GENERATED_DIRS, render_pages
 
@@ -144,6 +144,7 @@ def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = Non
     return outcome
 
 
+@guard.command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.generate", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/ is out of date")

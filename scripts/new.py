@@ -22,7 +22,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import ctgov, schema
+from . import ctgov, guard, schema
 from .records import ID_RE, registry_slug
 from .registry_watch import FetchError, http_fetcher
 
@@ -141,6 +141,7 @@ def _as_yaml(name: str, value: object, indent: int = 0) -> list[str]:
     return [f"{pad}{name}: {json.dumps(value, ensure_ascii=False)}"]
 
 
+@guard.command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.new", description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=sorted(KIND_NAMES))
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     registry_id = args.id if REGISTRY.fullmatch(args.id) else None
     rec_id = registry_slug(registry_id) if registry_id else args.id
-    if not ID_RE.match(rec_id):
+    if not ID_RE.fullmatch(rec_id):
         print(f"'{args.id}' is neither a registry ID nor a valid id (lower-case letters, digits, hyphens)",
               file=sys.stderr)
         return 1

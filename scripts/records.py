@@ -12,12 +12,13 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, sources, yamlio, zhtext
+from . import guard, numerals, schema, sources, yamlio, zhtext
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: `$` would accept a final newline
 LANGS = ("en", "zh")
 # Inline links inside prose. A record link carries the sentence's own words, [[route:intrathecal|lumbar puncture]],
 # or, bare, prints the target's short name: [[cell:msc-ntf]]. [[ref:id]] is a numbered citation placed after the
@@ -25,7 +26,6 @@ LANGS = ("en", "zh")
 LINK_RE = re.compile(r"\[\[([a-z]+):([^\]\s|]*)(?:\|([^\]\[|]*))?\]\]")
 LINK_KINDS = {"study": "studies", "ref": "references", "cell": "cell-types", "route": "routes", "term": "glossary",
               "preclinical": "preclinical", "article": "articles"}
-PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 TODO_MARK = re.compile(r"^\s*[^#\s].*#\s*TODO\b")  # a value followed by a "# TODO" comment (scripts/new.py)
 DEFAULT_SETTINGS = {"site_url": "http://127.0.0.1:8000/",
                     "repository": "https://github.com/als-atlas/als-stem-cell-atlas"}
@@ -40,9 +40,10 @@ class Error:
     fix: str = ""
     field: str = ""
     line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
+        where = self.file + (f":{self.line}" if self.line else "") + (f":{self.column}" if self.line and self.column else "")
         what = (f"{self.field}: " if self.field else "") + self.message
         return f"{where}: {what}" + (f" (fix: {self.fix})" if self.fix else "")
 
@@ -89,6 +90,11 @@ def field_name(path: tuple) -> str:
     return out
 
 
+def yaml_errors(rel: str, exc: yamlio.YamlError) -> list[Error]:
+    """Every problem a YamlError carries, as Errors of file `rel`."""
+    return [Error(rel, p.message, p.fix, field_name(p.path) if p.path else "", p.line, p.column) for p in exc.problems]
+
+
 def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[Error]]:
     """Load and check the whole data set; return the site and every error found."""
     today = today or dt.date.today()
@@ -101,15 +107,18 @@ def load_site(data_dir: Path, today: dt.date | None = None) -> tuple[Site, list[
         folder = data_dir / kind
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
             rel = path.relative_to(root).as_posix()
-            rec = _load_record(kind, schema_name, path, rel, today, errors)
+            with guard.about(rel):
+                rec = _load_record(kind, schema_name, path, rel, today, errors)
             if rec is not None:
                 records[kind][rec.id] = rec
-            elif ID_RE.match(path.stem):
+            elif ID_RE.fullmatch(path.stem):
                 invalid[kind].add(path.stem)
 
-    strings = _load_strings(data_dir, root, today, errors)
+    with guard.about("data/strings/"):
+        strings = _load_strings(data_dir, root, today, errors)
     site = Site(records, strings, today, invalid)
-    errors.extend(_cross_check(site))
+    with guard.about("data/ (the checks across records)"):
+        errors.extend(_cross_check(site))
     return site, errors
 
 
@@ -121,14 +130,14 @@ def _load_record(kind: str, schema_name: str, path: Path, rel: str, today: dt.da
     if path.suffix != ".yml":
         errors.append(Error(rel, "is not a .yml file", f"rename it to {path.stem}.yml or remove it"))
         return None
-    if not ID_RE.match(path.stem):
+    if not ID_RE.fullmatch(path.stem):
         errors.append(Error(rel, f"file name '{path.stem}' is not a valid id",
                             "use lower-case letters, digits and single hyphens, e.g. nct01051882.yml"))
         return None
     try:
         doc = yamlio.read(path)
     except yamlio.YamlError as exc:
-        errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+        errors.extend(yaml_errors(rel, exc))
         return None
     problems = schema.validate(doc.data, schema_name, today)
     for p in problems:
@@ -153,30 +162,18 @@ def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error
         try:
             doc = yamlio.read(path)
         except yamlio.YamlError as exc:
-            errors.append(Error(rel, exc.message, exc.fix, line=exc.line))
+            errors.extend(yaml_errors(rel, exc))
             continue
         problems = schema.validate(doc.data, schema.STRINGS_SCHEMA, today)
         for p in problems:
             errors.append(Error(rel, p.message, p.fix, field_name(p.path), doc.line_of(p.path)))
         if not problems:
             strings[lang] = doc.data
-    if len(strings) == 2:
-        en, zh = strings["en"], strings["zh"]
-        for key in sorted(set(en) ^ set(zh)):
-            missing = "zh" if key in en else "en"
-            errors.append(Error(f"data/strings/{missing}.yml", f"key '{key}' is missing (present in the other language)",
-                                f"add `{key}:` to data/strings/{missing}.yml"))
-        for key in sorted(zh):
-            for rule, stretch in zhtext.problems(zh[key]):
-                message, fix = zhtext.MESSAGES[rule]
-                errors.append(Error("data/strings/zh.yml", f"{message}: '{stretch.strip()}'",
-                                    f"{fix}; `python -m scripts.zhtext --fix data/strings/zh.yml` applies the rule",
-                                    key))
-        for key in sorted(set(en) & set(zh)):
-            a, b = set(PLACEHOLDER_RE.findall(en[key])), set(PLACEHOLDER_RE.findall(zh[key]))
-            if a != b:
-                errors.append(Error("data/strings/zh.yml", f"placeholders differ from English: {sorted(a)} vs {sorted(b)}",
-                                    "use the same {placeholders} in both languages", key))
+    for key, value in sorted(strings.get("zh", {}).items()):
+        for rule, stretch in zhtext.problems(value):
+            message, fix = zhtext.MESSAGES[rule]
+            errors.append(Error("data/strings/zh.yml", f"{message}: '{stretch.strip()}'",
+                                f"{fix}; `python -m scripts.zhtext --fix data/strings/zh.yml` applies the rule", key))
     return strings
 
 
@@ -211,8 +208,26 @@ def _values_at(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tu
         yield from _values_at(data[head], rest, path + (head,))
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_FIXED_ANCHOR = re.compile(r"\{ #([a-z0-9-]+) \}")
+# The page template where each kind's ids become anchors (its record pages; one index page for references, glossary).
+ANCHOR_TEMPLATES = {"studies": "study.md.j2", "cell-types": "cell-type.md.j2", "routes": "route.md.j2",
+                    "preclinical": "preclinical.md.j2", "articles": "article.md.j2",
+                    "references": "references.md.j2", "glossary": "glossary.md.j2", "excluded": "excluded.md.j2",
+                    "searches": "search-log.md.j2"}
+
+
+@lru_cache(maxsize=None)
+def template_anchors(template: str) -> frozenset[str]:
+    """The fixed heading anchors a page template writes (`{ #design }`, `{ #references }` …), its shared macros'
+    included. Records and article sections lend their ids to anchors on those pages, so an id equal to one of these
+    would give a page two elements with one id (the second unreachable by link)."""
+    return frozenset(m for name in (template, "_macros.md.j2")
+                     for m in _FIXED_ANCHOR.findall((TEMPLATES / name).read_text(encoding="utf-8")))
+
+
 TEXT_KEYS = {"en", "zh", "source", "stamp", "pending"}
-TITLE_FIELDS = {"title", "name", "short", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
+TITLE_FIELDS = {"title", "name", "heading", "term"}  # shown where Markdown links cannot go (titles, navigation)
 
 
 def is_text(data: Any) -> bool:
@@ -259,24 +274,6 @@ def _strings_in(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
 def registry_slug(registry_id: str) -> str:
     """The record id a registry ID gives: lower case, runs of other characters as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", registry_id.lower()).strip("-")
-
-
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_EN_DAY = re.compile(rf"\b({_MONTHS}) \d{{1,2}}\b|\b\d{{1,2}} ({_MONTHS})")
-_ZH_MONTH_DAY = re.compile(r"\d{1,2}(?=\s*[月日号])")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def numbers_in(text: str, lang: str) -> Counter:
-    """The numbers a prose text states, ignoring month and day numbers (written differently per language)."""
-    # Ids inside [[links]] are checked as links, not as numbers; a link's own words are part of the sentence.
-    text = LINK_RE.sub(lambda m: f" {m.group(3) or ''} ", text)
-    # Month names exist only in English, so day and month numbers are dropped: "March 5, 2019" ~ "2019 年 3 月 5 日".
-    if lang == "en":
-        text = _EN_DAY.sub(lambda m: m.group(1) or m.group(2), text)
-    else:
-        text = _ZH_MONTH_DAY.sub(" ", text)
-    return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
 
 
 def reference_label(rec: Record) -> str:
@@ -394,57 +391,8 @@ def _cross_check(site: Site) -> Iterator[Error]:
     for kind, schema_name in schema.KINDS.items():
         refs = list(_ref_fields(schema.load_schema(schema_name), schema_name))
         for rec in site.kind(kind):
-            labels = {reference_label(site.records["references"][r]): r for r in rec.get("references", [])
-                      if r in site.records["references"]}
-
-            def shown_in(lang: str, rec: Record = rec) -> Any:
-                def shown(link_kind: str, rec_id: str, words: str | None) -> str | None:
-                    target = site.records.get(LINK_KINDS.get(link_kind, ""), {}).get(rec_id)
-                    return words if words is not None else (target and short_name(target.kind, target, lang))
-                return shown
-            for pattern, target in refs:
-                for path, value in _values_at(rec.data, pattern):
-                    if not site.exists(target, value):
-                        yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
-                                    field_name(path), rec.doc.line_of(path))
-            for path, text in texts(rec.data):
-                line = rec.doc.line_of(path)
-                if path and path[-1] in TITLE_FIELDS and (LINK_RE.search(text["en"]) or LINK_RE.search(text["zh"])):
-                    yield Error(rec.path, "links are not allowed in titles and names",
-                                "write the name as plain text; link records from the prose fields",
-                                field_name(path), line)
-                for lang in LANGS:
-                    for link_kind, target_id, _ in LINK_RE.findall(text[lang]):
-                        target = LINK_KINDS.get(link_kind)
-                        if target is None:
-                            yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
-                                        f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
-                        elif not site.exists(target, target_id):
-                            yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
-                                        _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
-                for lang in LANGS:
-                    for message, fix in link_prose_problems(text[lang], lang, shown_in(lang), labels):
-                        yield Error(rec.path, message, fix, field_name(path + (lang,)), line)
-                yield from _check_translation(rec, path, text, line)
-                en_n, zh_n = numbers_in(text["en"], "en"), numbers_in(text["zh"], "zh")
-                if set(en_n) != set(zh_n) and not text.get("pending"):
-                    only_en = sorted(set(en_n) - set(zh_n))
-                    only_zh = sorted(set(zh_n) - set(en_n))
-                    yield Error(rec.path, "numbers differ between languages"
-                                + (f"; only in en: {', '.join(only_en)}" if only_en else "")
-                                + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
-                                "write the same numbers, IDs, doses and dates in both languages (digits in both)",
-                                field_name(path), line)
-                for rule, stretch in zhtext.problems(text["zh"]):
-                    message, fix = zhtext.MESSAGES[rule]
-                    yield Error(rec.path, f"{message}: '{stretch.strip()}'",
-                                f"{fix}; `python -m scripts.zhtext --fix {rec.path}` applies the rule",
-                                field_name(path + ("zh",)), line)
-                for bad, term in avoid.items():
-                    if bad in text["zh"]:
-                        yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
-                                    f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
-                                    field_name(path + ("zh",)), line)
+            with guard.about(rec.path):
+                yield from _check_record(site, rec, refs, avoid)
     yield from _check_studies(site)
     yield from _check_excluded(site)
     yield from _check_searches(site)
@@ -466,14 +414,80 @@ def _cross_check(site: Site) -> Iterator[Error]:
                     yield Error(rec.path, f"change dated {change['date']} is after last_reviewed {rec['last_reviewed']}",
                                 "a change is a review: set last_reviewed to the date of the latest change",
                                 field_name(("changes", i, "date")), rec.doc.line_of(("changes", i, "date")))
+    for kind in site.records:
+        reserved = template_anchors(ANCHOR_TEMPLATES[kind])
+        for rec in site.kind(kind):
+            if rec.id in reserved:
+                yield Error(rec.path, f"the id '{rec.id}' is also a heading anchor the pages use (#{rec.id})",
+                            "choose another file name (id), e.g. with a year or a qualifier")
+    reserved = template_anchors(ANCHOR_TEMPLATES["articles"])
     for rec in site.kind("articles"):
-        seen: set[str] = set()
+        seen: set[str] = {rec.id}
         for i, section in enumerate(rec["sections"]):
-            if section["id"] in seen:
-                yield Error(rec.path, f"section id '{section['id']}' is used twice", "give each section its own id",
-                            field_name(("sections", i, "id")), rec.doc.line_of(("sections", i, "id")))
-            seen.add(section["id"])
+            sid, where = section["id"], ("sections", i, "id")
+            if sid in seen:
+                yield Error(rec.path, f"section id '{sid}' is used twice on the page"
+                            + (" (it is the article's own id)" if sid == rec.id else ""),
+                            "give each section its own id", field_name(where), rec.doc.line_of(where))
+            elif sid in reserved:
+                yield Error(rec.path, f"section id '{sid}' is also a heading anchor the page uses (#{sid})",
+                            "choose another section id", field_name(where), rec.doc.line_of(where))
+            seen.add(sid)
     yield from _check_unique(site, "references", ("pmid", "doi"))
+
+
+def _check_record(site: Site, rec: Record, refs: list, avoid: dict) -> Iterator[Error]:
+    """A record's references, inline links (and how they read in their sentence), translation stamps, numbers,
+    Chinese punctuation and glossary terms."""
+    labels = {reference_label(site.records["references"][r]): r for r in rec.get("references", [])
+              if r in site.records["references"]}
+
+    def shown_in(lang: str) -> Any:
+        def shown(link_kind: str, rec_id: str, words: str | None) -> str | None:
+            target = site.records.get(LINK_KINDS.get(link_kind, ""), {}).get(rec_id)
+            return words if words is not None else (target and short_name(target.kind, target, lang))
+        return shown
+    for pattern, target in refs:
+        for path, value in _values_at(rec.data, pattern):
+            if not site.exists(target, value):
+                yield Error(rec.path, f"'{value}' is not a record in data/{target}/", _suggest(value, site.records[target], target),
+                            field_name(path), rec.doc.line_of(path))
+    for path, text in texts(rec.data):
+        line = rec.doc.line_of(path)
+        if path and path[-1] in TITLE_FIELDS and (LINK_RE.search(text["en"]) or LINK_RE.search(text["zh"])):
+            yield Error(rec.path, "links are not allowed in titles and names",
+                        "write the name as plain text; link records from the prose fields",
+                        field_name(path), line)
+        for lang in LANGS:
+            for link_kind, target_id, _ in LINK_RE.findall(text[lang]):
+                target = LINK_KINDS.get(link_kind)
+                if target is None:
+                    yield Error(rec.path, f"unknown link kind [[{link_kind}:…]]",
+                                f"use one of {', '.join(LINK_KINDS)}", field_name(path + (lang,)), line)
+                elif not site.exists(target, target_id):
+                    yield Error(rec.path, f"link [[{link_kind}:{target_id}]] points to no record in data/{target}/",
+                                _suggest(target_id, site.records[target], target), field_name(path + (lang,)), line)
+        for lang in LANGS:
+            for message, fix in link_prose_problems(text[lang], lang, shown_in(lang), labels):
+                yield Error(rec.path, message, fix, field_name(path + (lang,)), line)
+        yield from _check_translation(rec, path, text, line)
+        only_en, only_zh = numerals.differences(text["en"], text["zh"])
+        if (only_en or only_zh) and not text.get("pending"):
+            yield Error(rec.path, "numbers differ between languages"
+                        + (f"; only in en: {', '.join(only_en)}" if only_en else "")
+                        + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
+                        "write the same numbers, IDs, doses and dates in both languages (in digits or in "
+                        "words; dates in either language's form)", field_name(path), line)
+        for rule, stretch in zhtext.problems(text["zh"]):
+            message, fix = zhtext.MESSAGES[rule]
+            yield Error(rec.path, f"{message}: '{stretch.strip()}'",
+                        f"{fix}; `python -m scripts.zhtext --fix {rec.path}` applies the rule",
+                        field_name(path + ("zh",)), line)
+        for bad, term in avoid.items():
+            if bad in text["zh"]:
+                yield Error(rec.path, f"uses '{bad}', which the glossary marks to avoid",
+                            f"write '{term['term']['zh']}' (data/glossary/{term.id}.yml)",
+                            field_name(path + ("zh",)), line)
 
 
 def _check_translation(rec: Record, path: tuple, text: dict, line: int | None) -> Iterator[Error]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import guard
 from .records import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +145,7 @@ def report(drifts: list[Drift], failures: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+@guard.command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.registry_watch", description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, help="write the report here (default: stdout)")

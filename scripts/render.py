@@ -24,9 +24,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, prisma, schema, sources
+from . import charts, evidence, forked, guard, prisma, schema, sources
 from .exports import export_files
-from .records import LANGS, LINK_KINDS, LINK_RE, Record, Site, reference_label, short_name, source_of, texts
+from .records import (ID_RE, LANGS, LINK_KINDS, LINK_RE, Record, Site, reference_label, short_name, source_of,
+                      template_anchors, texts)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -127,7 +128,7 @@ class Renderer:
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
-    def context(self, lang: str, current: str, source: str, citations: bool = False) -> dict:
+    def context(self, lang: str, current: str, source: str, template: str | None = None) -> dict:
         site, strings = self.site, self.site.strings[lang]
         # Citation numbers of this page, in order of first citation: the page renders top to bottom, so the order
         # in which prose() meets [[ref:id]] is the reader's order, and the reference list comes last.
@@ -161,9 +162,7 @@ class Renderer:
             return Md(f'<a href="{up}{html.escape(path, quote=True)}">{_finalize(label)}</a>')
 
         def ext(label: Any, url: str) -> Md:
-            # URLs passed the schema's http(s) pattern; parentheses and spaces are percent-encoded for Markdown.
-            safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
-            return Md(f"[{_finalize(label)}](<{safe}>)")
+            return Md(f"[{_finalize(label)}](<{url_for_markdown(url)}>)")
 
         def record_label(kind: str, rec: Record) -> str:
             """A record's label in tables and lists (never inside a sentence: see bare_name)."""
@@ -193,7 +192,10 @@ class Renderer:
             readers ("Reference 1: Nam JY 2022"), because "[1]" alone says nothing when read aloud."""
             number = cited.setdefault(ref_id, len(cited) + 1)
             label = plain_t("cite.label", number=number, label=reference_label(site.records["references"][ref_id]))
-            return Md(f'<sup class="cite"><a href="#ref-{anchor(ref_id)}" aria-label="{html.escape(label, quote=True)}">'
+            # A link to the list entry's anchor (written once, by the reference list), not a new anchor: the id is
+            # a record id (records.ID_RE), safe in an attribute.
+            assert ID_RE.fullmatch(ref_id), ref_id
+            return Md(f'<sup class="cite"><a href="#ref-{ref_id}" aria-label="{html.escape(label, quote=True)}">'
                       f"&#91;{number}&#93;</a></sup>")
 
         def inline(para: str) -> str:
@@ -205,7 +207,7 @@ class Renderer:
                 if kind == "references":
                     # A citation sits against the word it follows: "cause[1]." whatever space the data has.
                     pieces.append(escape(before.rstrip()) if before.strip() else escape(before))
-                    if citations:
+                    if template in CITING_TEMPLATES:
                         pieces.append(cite(rec.id))
                 else:
                     pieces.append(escape(before))
@@ -285,17 +287,20 @@ class Renderer:
             return Md(f'<a href="{"../" * depth}{"" if other == "en" else other + "/"}{rel}" '
                       f'hreflang="{other}">{_finalize(label)}</a>')
 
+        anchors: set[str] = set()
+
         def anchor(rec_id: str) -> Md:
-            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes.
-            assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rec_id), rec_id
+            # Record ids match records.ID_RE ([a-z0-9-]), so they are safe as HTML ids and Markdown attributes; the
+            # validator keeps them apart from each other and from the templates' own anchors (records.py), and this
+            # refuses to write one id twice on a page should anything get past it.
+            if not ID_RE.fullmatch(rec_id) or rec_id in anchors or (template and rec_id in template_anchors(template)):
+                raise ValueError(f"anchor #{rec_id} is not a valid id or is already used on {lang}/{current}")
+            anchors.add(rec_id)
             return Md(rec_id)
 
         def front_matter(title: str, description: str) -> Md:
             # The title is given here because MkDocs takes it from the H1 only when the H1 is the very first element.
-            # JSON strings are valid YAML scalars, so any text is safe in front matter this way.
-            def scalar(text: str) -> str:
-                return json.dumps(" ".join(str(text).split()), ensure_ascii=False)
-            return Md(f"---\ntitle: {scalar(title)}\ndescription: {scalar(description)}\n---")
+            return Md(f"---\ntitle: {yaml_scalar(title)}\ndescription: {yaml_scalar(description)}\n---")
 
         return {
             "lang": lang, "site": site, "t": t, "tx": tx, "link": link, "ext": ext, "prose": prose, "doc_link": doc_link,
@@ -337,83 +342,90 @@ class Renderer:
     # --- pages ------------------------------------------------------------------------------------------------------
 
     def _page(self, template: str, lang: str, path: str, source: str, **values: Any) -> tuple[str, str]:
-        ctx = self.context(lang, path, source, citations=template in CITING_TEMPLATES)
-        ctx.update(values)
-        return f"{lang}/{path}", self.env.get_template(template).render(ctx)
+        with guard.about(f"{source} (page {lang}/{path})"):
+            ctx = self.context(lang, path, source, template)
+            ctx.update(values)
+            return f"{lang}/{path}", self.env.get_template(template).render(ctx)
 
     def pages(self, langs: tuple[str, ...] = LANGS, downloads: bool = True) -> dict[str, str]:
         out: dict[str, str] = {}
         for lang in langs:
-            for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
-                records = self.site.kind(kind)
-                if kind == "studies":
-                    records = sorted(records, key=_study_order)
-                else:
-                    records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
-                extra = {"explorer": self.explorer_data(lang, records),
-                         "counts": self.counts(lang, page_path(self.site, kind), prisma.flow(self.site))
-                         } if kind == "studies" else {}
-                path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
-                                        records=records, **extra)
-                out[path] = text
-                for rec in records:
-                    path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
-                                            rec=rec)
-                    out[path] = text
-            pre = sorted(self.site.kind("preclinical"), key=lambda r: (r["kind"], -r["year"], r.id))
-            path, text = self._page("preclinical-index.md.j2", lang, "preclinical/index.md", "data/preclinical/",
-                                    records=pre)
+            # Each page names its own record (_page); what is computed between pages names the language.
+            with guard.about(f"data/ (the {lang} pages)"):
+                self._language_pages(lang, out)
+        if downloads:
+            with guard.about("data/ (the downloads)"):
+                out.update(export_files(self.site))
+        return dict(sorted(out.items()))
+
+    def _language_pages(self, lang: str, out: dict[str, str]) -> None:
+        for kind, template in (("studies", "study"), ("cell-types", "cell-type"), ("routes", "route")):
+            records = self.site.kind(kind)
+            if kind == "studies":
+                records = sorted(records, key=_study_order)
+            else:
+                records = sorted(records, key=lambda r: (r.get("family", ""), r["order"], r.id))
+            extra = {"explorer": self.explorer_data(lang, records),
+                     "counts": self.counts(lang, page_path(self.site, kind), prisma.flow(self.site))
+                     } if kind == "studies" else {}
+            path, text = self._page(f"{template}-index.md.j2", lang, page_path(self.site, kind), f"data/{kind}/",
+                                    records=records, **extra)
             out[path] = text
-            for rec in pre:
-                path, text = self._page("preclinical.md.j2", lang, page_path(self.site, "preclinical", rec.id),
+            for rec in records:
+                path, text = self._page(f"{template}.md.j2", lang, page_path(self.site, kind, rec.id), rec.path,
+                                        rec=rec)
+                out[path] = text
+        pre = sorted(self.site.kind("preclinical"), key=lambda r: (r["kind"], -r["year"], r.id))
+        path, text = self._page("preclinical-index.md.j2", lang, "preclinical/index.md", "data/preclinical/",
+                                records=pre)
+        out[path] = text
+        for rec in pre:
+            path, text = self._page("preclinical.md.j2", lang, page_path(self.site, "preclinical", rec.id),
+                                    rec.path, rec=rec)
+            out[path] = text
+        for section in ARTICLE_SECTIONS:
+            articles = sorted((a for a in self.site.kind("articles") if a["section"] == section),
+                              key=lambda r: (r["order"], r.id))
+            path, text = self._page("article-index.md.j2", lang, f"{section}/index.md", "data/articles/",
+                                    records=articles, section=section)
+            out[path] = text
+            for rec in articles:
+                path, text = self._page("article.md.j2", lang, page_path(self.site, "articles", rec.id),
                                         rec.path, rec=rec)
                 out[path] = text
-            for section in ARTICLE_SECTIONS:
-                articles = sorted((a for a in self.site.kind("articles") if a["section"] == section),
-                                  key=lambda r: (r["order"], r.id))
-                path, text = self._page("article-index.md.j2", lang, f"{section}/index.md", "data/articles/",
-                                        records=articles, section=section)
-                out[path] = text
-                for rec in articles:
-                    path, text = self._page("article.md.j2", lang, page_path(self.site, "articles", rec.id),
-                                            rec.path, rec=rec)
-                    out[path] = text
-            refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
-            path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
-            out[path] = text
-            path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
-                                    **self.chart_context(lang))
-            out[path] = text
-            path, text = self._page("excluded.md.j2", lang, "studies/excluded.md", "data/excluded/",
-                                    records=self.site.kind("excluded"))
-            out[path] = text
-            logs = sorted(self.site.kind("searches"), key=lambda r: (r["date"], r.id))
-            path, text = self._page("search-log.md.j2", lang, "studies/search.md", "data/searches/", logs=logs)
-            out[path] = text
-            flow = prisma.flow(self.site)
-            # The snippets are rendered as if they were the pages that include them, so their links resolve there.
-            _, text = self._page("snippet-flow.md.j2", lang, "about.md", "data/searches/, data/excluded/ and "
-                                 "data/studies/", flow=flow, **self.flow_context(lang, flow))
-            out[f"snippets/{lang}/search-flow.md"] = text
-            _, text = self._page("snippet-counts.md.j2", lang, "index.md", "data/studies/ and data/searches/",
-                                 counts=self.counts(lang, "index.md", flow))
-            out[f"snippets/{lang}/counts.md"] = text
-            changes = self.changes(lang)
-            path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
-            out[path] = text
-            out[f"downloads/changes.{lang}.atom"] = self.atom(lang, changes[:100])
-            path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
-            out[path] = text
-            terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
-            path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
-            out[path] = text
-        if downloads:
-            out.update(export_files(self.site))
-        return dict(sorted(out.items()))
+        refs = sorted(self.site.kind("references"), key=lambda r: (r.get("authors", r["container"]).lower(), r["year"], r.id))
+        path, text = self._page("references.md.j2", lang, "references/index.md", "data/references/", records=refs)
+        out[path] = text
+        path, text = self._page("charts.md.j2", lang, "studies/charts.md", "data/studies/",
+                                **self.chart_context(lang))
+        out[path] = text
+        path, text = self._page("excluded.md.j2", lang, "studies/excluded.md", "data/excluded/",
+                                records=self.site.kind("excluded"))
+        out[path] = text
+        logs = sorted(self.site.kind("searches"), key=lambda r: (r["date"], r.id))
+        path, text = self._page("search-log.md.j2", lang, "studies/search.md", "data/searches/", logs=logs)
+        out[path] = text
+        flow = prisma.flow(self.site)
+        # The snippets are rendered as if they were the pages that include them, so their links resolve there.
+        _, text = self._page("snippet-flow.md.j2", lang, "about.md", "data/searches/, data/excluded/ and "
+                             "data/studies/", flow=flow, **self.flow_context(lang, flow))
+        out[f"snippets/{lang}/search-flow.md"] = text
+        _, text = self._page("snippet-counts.md.j2", lang, "index.md", "data/studies/ and data/searches/",
+                             counts=self.counts(lang, "index.md", flow))
+        out[f"snippets/{lang}/counts.md"] = text
+        changes = self.changes(lang)
+        path, text = self._page("changes.md.j2", lang, "data/changes.md", "data/", changes=changes[:200])
+        out[path] = text
+        out[f"downloads/changes.{lang}.atom"] = self.atom(lang, changes[:100])
+        path, text = self._page("data.md.j2", lang, "data/index.md", "schema/ and data/", kinds=self.data_kinds())
+        out[path] = text
+        terms = sorted(self.site.kind("glossary"), key=lambda r: (r["term"][lang].lower(), r.id))
+        path, text = self._page("glossary.md.j2", lang, "glossary/index.md", "data/glossary/", records=terms)
+        out[path] = text
 
     def explorer_data(self, lang: str, studies: list[Record]) -> Md:
         """The studies table's facets as JSON for docs/assets/explorer.js, rows in table order, labels in `lang`.
-        Embedded in the page (no extra request); `</` is escaped so no value can close the script element."""
+        Embedded in the page (no extra request), written by `script_json`, so that no value can end the element."""
         strings, site = self.site.strings[lang], self.site
         rows = [{"id": s.id, "cell": s["cell_types"], "origin": s["cell_origin"], "route": s["routes"] or ["none"],
                  "phase": s["phase"], "label": evidence.evidence_label(s.data), "status": s["status"],
@@ -434,8 +446,8 @@ class Renderer:
             "year": {str(y): str(y) for y in used("year")},
         }
         ui = {key[len("explorer."):]: value for key, value in strings.items() if key.startswith("explorer.")}
-        data = json.dumps({"rows": rows, "names": names, "ui": ui}, ensure_ascii=False, separators=(",", ":"))
-        return Md('<script type="application/json" id="atlas-studies">' + data.replace("</", "<\\/") + "</script>")
+        return Md('<script type="application/json" id="atlas-studies">'
+                  + script_json({"rows": rows, "names": names, "ui": ui}) + "</script>")
 
     def counts(self, lang: str, current: str, flow: prisma.Flow) -> Md:
         """The sentence the home page and the studies table give: how many studies, how many registered, when the
@@ -576,6 +588,41 @@ class Renderer:
             kinds.append({"kind": kind, "schema": schema_name, "count": len(self.site.records[kind]),
                           "title": spec["title"], "fields": fields})
         return kinds
+
+
+def yaml_scalar(text: str) -> str:
+    """Text (whitespace folded) as a YAML double-quoted scalar of printable ASCII only, every other character
+    escaped: it parses back to the same text whatever the text holds (a JSON string would carry U+007F, U+0085 or
+    U+FFFE raw, which YAML refuses; MkDocs would then show the whole front matter as page text)."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        cp = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= cp < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}")
+    return '"' + "".join(out) + '"'
+
+
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(value: Any) -> str:
+    """JSON to embed in a <script> element: `<`, `>` and `&` escaped (nothing can close the element or open
+    `<!--`, which makes the HTML parser read the rest of the page as script), and U+2028/U+2029 (line breaks inside
+    a JavaScript string in older engines). The same value once parsed."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
+
+
+def url_for_markdown(url: str) -> str:
+    """An address made inert inside a Markdown link destination `<…>`, a table cell and an HTML attribute: every
+    character outside the URL syntax's unreserved and delimiter sets, and `( ) < > | \\ " ' `` ` * [ ] { }`
+    and spaces, percent-encoded (existing %xx kept). The schema already refuses most of these; this does not rely
+    on it."""
+    return quote(url, safe="/:?#@!$&+,;=%~-.")
 
 
 def bibtex(value: str) -> str:

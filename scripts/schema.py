@@ -2,9 +2,14 @@
 
 Reads: schema/*.schema.json. Writes: nothing.
 Implements the subset of JSON Schema (2020-12) those files use — type, enum, properties, required,
-additionalProperties, propertyNames, items, minItems, uniqueItems, minLength, pattern, minimum, maximum, anyOf, $ref
-— plus three annotations of ours: `format: date` (a real calendar date, not in the future), `format: partial-date`,
-`x-ref` (the ids must name records of that kind; checked by records.py) and `x-fix` (the advice shown with an error).
+additionalProperties, propertyNames, items, minItems, maxItems, uniqueItems, minLength, pattern, minimum, maximum,
+anyOf, $ref — plus annotations of ours: `format: date` (a real calendar date from 1990, not in the future),
+`format: partial-date` (from 1990 to ten years ahead), `x-ref` (the ids must name records of that kind; checked by
+records.py), `x-placeholders` (the {placeholders} an interface string has: exactly these), `x-fix` (the advice
+shown with an error) and `x-unknown-fix` (the advice for a field the object does not know, instead of the list).
+Every `pattern` is matched whole (re.fullmatch; each is also written ^…$ for editors): a `$` alone would also match
+before a final newline, and let "NCT01234567\n" through as an id.
+Linear in the size of the data: uniqueItems compares canonical forms in a set, not each item with every other.
 A small interpreter of our own, not a library, because every error must name the field path with its line and say
 how to fix it, in words a contributor in GitHub's web editor can act on.
 """
@@ -34,6 +39,9 @@ KINDS = {
     "searches": "search.schema.json",
 }
 STRINGS_SCHEMA = "strings.schema.json"
+PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+FIRST_YEAR, YEARS_AHEAD = 1990, 10  # dates before the first cell-therapy trials in ALS, or far ahead, are typos
+MAX_ITEMS = 1000  # any list longer than this (unless its schema says otherwise) is a mistake or an attack
 
 _TYPES = {
     "object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
@@ -88,6 +96,8 @@ def _describe(value: Any) -> str:
         return f"a decimal number ({value})"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
+        # A newline or other unprintable character is shown as an escape: the message stays on one line.
+        shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
         return f"the text '{shown}'"
     return "a list" if isinstance(value, list) else "a mapping"
 
@@ -122,12 +132,18 @@ def _check(value: Any, schema: dict, file: str, path: tuple, today: dt.date) -> 
         if len(value.strip()) < schema.get("minLength", 0):
             yield Problem(path, "is empty", fix or "write the text, or remove the field if it is optional")
             return
-        if "pattern" in schema and not re.search(schema["pattern"], value):
+        if "pattern" in schema and not _pattern(schema["pattern"]).fullmatch(value):
             yield Problem(path, f"{_describe(value)} is not in the expected form", fix or f"match {schema['pattern']}")
             return
         fmt = schema.get("format")
         if fmt in ("date", "partial-date"):
             yield from _check_date(value, fmt, path, today, fix)
+        if "x-placeholders" in schema:
+            found, allowed = set(PLACEHOLDER_RE.findall(value)), set(schema["x-placeholders"])
+            if found != allowed:
+                yield Problem(path, "has placeholders " + (", ".join("{%s}" % p for p in sorted(found)) or "none")
+                              + " where the pages fill in " + (", ".join("{%s}" % p for p in sorted(allowed)) or "none"),
+                              "write exactly these {placeholders}, spelt as shown")
 
     if _type_ok(value, "number"):
         if "minimum" in schema and value < schema["minimum"]:
@@ -141,12 +157,17 @@ def _check(value: Any, schema: dict, file: str, path: tuple, today: dt.date) -> 
         if len(value) < schema.get("minItems", 0):
             yield Problem(path, f"needs at least {schema['minItems']} item(s), found {len(value)}",
                           fix or "add the missing item(s)")
+        if len(value) > schema.get("maxItems", MAX_ITEMS):
+            yield Problem(path, f"has {len(value)} items, more than the {schema.get('maxItems', MAX_ITEMS)} allowed",
+                          "shorten the list")
+            return
         if schema.get("uniqueItems"):
-            seen: list = []
+            seen: set = set()
             for i, item in enumerate(value):
-                if item in seen:
+                key = _canonical(item)
+                if key in seen:
                     yield Problem(path + (i,), f"{_describe(item)} is listed twice", "remove the repeat")
-                seen.append(item)
+                seen.add(key)
         if "items" in schema:
             for i, item in enumerate(value):
                 yield from _check(item, schema["items"], file, path + (i,), today)
@@ -161,7 +182,7 @@ def _check(value: Any, schema: dict, file: str, path: tuple, today: dt.date) -> 
         extra = schema.get("additionalProperties", True)
         names = schema.get("propertyNames")
         for key, item in value.items():
-            if names and not re.search(names["pattern"], key):
+            if names and not _pattern(names["pattern"]).fullmatch(key):
                 yield Problem(path + (key,), "is not a valid key name", f"match {names['pattern']}")
             if key in props:
                 yield from _check(item, props[key], file, path + (key,), today)
@@ -169,7 +190,7 @@ def _check(value: Any, schema: dict, file: str, path: tuple, today: dt.date) -> 
                 close = [p for p in props if _similar(key, p)]
                 yield Problem(path + (key,), "is not a known field",
                               (f"did you mean `{close[0]}`? " if close else "")
-                              + f"known fields: {', '.join(props)}")
+                              + (schema.get("x-unknown-fix") or f"known fields: {', '.join(props)}"))
             elif isinstance(extra, dict):
                 yield from _check(item, extra, file, path + (key,), today)
 
@@ -186,9 +207,27 @@ def _check_date(value: str, fmt: str, path: tuple, today: dt.date, fix: str) -> 
     except ValueError:
         yield Problem(path, f"'{value}' is not a real calendar date", fix)
         return
-    if fmt == "date" and date > today:
+    if date.year < FIRST_YEAR:
+        yield Problem(path, f"'{value}' is before {FIRST_YEAR}", "check the year against the source")
+    elif fmt == "date" and date > today:
         yield Problem(path, f"'{value}' is in the future (today is {today.isoformat()})",
                       "use the date the check was actually made")
+    elif date.year > today.year + YEARS_AHEAD:
+        yield Problem(path, f"'{value}' is more than {YEARS_AHEAD} years ahead", "check the year against the source")
+
+
+@lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def _canonical(item: Any) -> Any:
+    """A hashable form of a parsed YAML value, equal exactly when the values are equal (as `==` compares them)."""
+    if isinstance(item, dict):
+        return ("map", frozenset((k, _canonical(v)) for k, v in item.items()))
+    if isinstance(item, list):
+        return ("list", tuple(_canonical(v) for v in item))
+    return item
 
 
 def _similar(a: str, b: str) -> bool:

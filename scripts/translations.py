@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import yamlio
+from . import guard, yamlio
 from .records import field_name, load_site, source_of, stamp_of, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +124,7 @@ def report(data: Path) -> str:
     return "\n".join(out)
 
 
+@guard.command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.translations", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)

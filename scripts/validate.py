@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import guard
 from .records import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ def changed_files(data: Path) -> list[str]:
     return sorted({str(top / n) for n in names if n.strip() and (top / n).is_file()})
 
 
+@guard.command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.validate", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", help="only report problems in these files")

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.slow
 # No digits: the validator would (rightly) reject numbers that appear in one language only.
 HOSTILE = (
     "<script>alert('pwned')</script> \" onmouseover=\"alert(x) <img src=x onerror=alert(y)> "
-    "[click](javascript:alert(z)) <a href='javascript:alert(w)'>a</a> {{ config.site_name }} {% raw %} a | b | c"
+    "[click](javascript:alert(z)) <a href='javascript:alert(w)'>a</a> {{ config.site_name }} {% raw %} a | b | c "
+    "<!--<script>alert(v)</script> &amp; &lt;b&gt; \\ ]]> ` `` *x* _y_"
 )
+# Allowed by the schema's URL pattern, and each able to end a Markdown link or table cell if written raw.
+HOSTILE_URL = "https://example.org/a(b)c'd*e[f]g"
 
 
 class _Collector(HTMLParser):
@@ -53,6 +56,11 @@ def hostile_site(tmp_path_factory):
         assert old in text
         text = text.replace(old, old.split(":")[0] + ": " + quoted)
     text = text.replace("sponsor: Test Sponsor", "sponsor: " + quoted)
+    text = text.replace("  - https://clinicaltrials.gov/study/NCT00000001", "  - https://clinicaltrials.gov/study/NCT00000001"
+                        f"\n  - \"{HOSTILE_URL}\"")
+    glossary = project / "data" / "glossary" / "mesenchymal-stem-cell.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("abbreviation: MSC", "abbreviation: amp"),
+                        encoding="utf-8")
     from scripts.translations import stamp_text
     study.write_text(stamp_text(text)[0], encoding="utf-8")  # the hostile texts are the "reviewed" translations
     result = mkdocs_build(project)
@@ -77,6 +85,18 @@ def test_hostile_text_is_shown_as_text(hostile_site):
         text = " ".join(" ".join(collector.text).split())
         assert "<script>alert('pwned')</script>" in text
         assert "{{ config.site_name }} {% raw %}" in text, "template syntax must not be evaluated"
+
+
+def test_inline_json_and_entities_survive(hostile_site):
+    import json
+    for lang in ("", "zh/"):
+        page = (hostile_site / lang / "studies" / "index.html").read_text(encoding="utf-8")
+        data = page.split('<script type="application/json" id="atlas-studies">', 1)[1].split("</script>", 1)[0]
+        assert len(json.loads(data)["rows"]) == 2
+        assert page.count("<tr") >= 3  # header and both studies: nothing was swallowed by a comment or script
+        record = (hostile_site / lang / "studies" / "nct00000001" / "index.html").read_text(encoding="utf-8")
+        assert "&<abbr" not in record and "&amp;amp;" in record  # the data's "&amp;" shown as typed
+        assert 'href="https://example.org/a%28b%29c%27d%2Ae%5Bf%5Dg"' in record
 
 
 def test_pipes_in_data_do_not_add_table_cells(hostile_site):

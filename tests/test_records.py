@@ -173,13 +173,33 @@ def test_interface_strings_must_have_the_same_keys(data_dir):
     with (data_dir / "strings" / "en.yml").open("a", encoding="utf-8") as f:
         f.write("studies.count_extra: \"{count} studies\"\n")
     found = errors_for(data_dir)
-    assert any("data/strings/en.yml: key 'only.zh' is missing" in e for e in found)
-    assert any("data/strings/zh.yml: key 'studies.count_extra' is missing" in e for e in found)
+    assert any("data/strings/zh.yml:" in e and "only.zh: is not a known field" in e for e in found)
+    assert any("data/strings/en.yml:" in e and "studies.count_extra: is not a known field" in e for e in found)
+
+
+def test_interface_string_missing_from_both_files_is_reported(data_dir):
+    for lang in ("en", "zh"):
+        path = data_dir / "strings" / f"{lang}.yml"
+        path.write_text("\n".join(l for l in path.read_text(encoding="utf-8").split("\n")
+                                  if not l.startswith("col.field:")), encoding="utf-8")
+    found = errors_for(data_dir)
+    for lang in ("en", "zh"):
+        assert any(f"data/strings/{lang}.yml" in e and "col.field: is required but missing" in e for e in found), found
 
 
 def test_placeholders_must_match_across_languages(data_dir):
     edit(data_dir / "strings" / "zh.yml", "核查于 {date}。本页数据来源文件", "核查于 {day}。本页数据来源文件")
-    assert any("record.footer: placeholders differ" in e for e in errors_for(data_dir))
+    assert any("record.footer: has placeholders {day}, {path} where the pages fill in {date}, {path}" in e for e in errors_for(data_dir))
+
+
+def test_unknown_placeholder_in_both_languages_is_reported(data_dir):
+    for lang in ("en", "zh"):
+        path = data_dir / "strings" / f"{lang}.yml"
+        text = path.read_text(encoding="utf-8")
+        assert "{date}" in text
+        path.write_text(text.replace("{date}", "{datum}", 1), encoding="utf-8")
+    found = errors_for(data_dir)
+    assert sum("where the pages fill in {date}" in e for e in found) == 2, found
 
 
 def test_real_data_is_valid():

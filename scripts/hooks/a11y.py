@@ -21,25 +21,30 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import yamlio  # noqa: E402
+from scripts import guard, yamlio  # noqa: E402
 from scripts.hooks.common import glossary_terms, language  # noqa: E402
 
 _DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-# An HTML page body split into tags and the text between them.
-_TAG = re.compile(r"(<[^>]*>)")
-_SKIP = re.compile(r"<(/?)(a|abbr|code|pre|script|style|svg|textarea)\b", re.I)  # nothing marked inside these
+# An HTML page body split into the parts no abbreviation may be marked in — comments, tags (a quoted attribute
+# value may hold `>`), character references (`&amp;` must not become `&<abbr>amp</abbr>;`) — and the text between.
+_TAG = re.compile(r"""(<!--.*?-->|<(?:[^>"']|"[^"]*"|'[^']*')*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)""",
+                  re.S)
+_SKIP = re.compile(r"<(/?)(a|abbr|code|kbd|pre|samp|script|style|svg|math|textarea|title)\b", re.I)  # nothing marked inside
 _labels: dict[str, str] = {}
 # Per language: one pattern matching any abbreviation as a whole word (longest first), and each one's expansion.
 _abbreviations: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
 
 
+@guard.hook
 def on_config(config):
     root = Path(config.config_file_path).parent
     for lang in ("en", "zh"):
         try:
-            _labels[lang] = yamlio.read(root / "data" / "strings" / f"{lang}.yml").data["a11y.search_dialog"]
+            label = yamlio.read(root / "data" / "strings" / f"{lang}.yml").data["a11y.search_dialog"]
         except (OSError, yamlio.YamlError, KeyError, TypeError):
-            pass  # the generate hook reports bad data files and aborts the build
+            continue  # the generate hook reports bad data files and aborts the build
+        if isinstance(label, str):
+            _labels[lang] = label
     expansions: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
     for term in glossary_terms(config):
         abbr, en, zh = term.get("abbreviation"), term["term"].get("en", ""), term["term"]["zh"]
@@ -55,6 +60,7 @@ def on_config(config):
     return config
 
 
+@guard.hook
 def on_page_content(html_text: str, page, config, files) -> str:
     pattern, expansions = _abbreviations.get(language(config), (None, {}))
     if pattern is None:
@@ -71,15 +77,16 @@ def on_page_content(html_text: str, page, config, files) -> str:
 
     parts = _TAG.split(html_text)
     for i, part in enumerate(parts):
-        if i % 2:  # a tag
+        if i % 2:  # a tag, comment or character reference
             skip = _SKIP.match(part)
             if skip and not part.endswith("/>"):
-                depth += -1 if skip.group(1) else 1
+                depth = max(0, depth + (-1 if skip.group(1) else 1))  # a stray end tag must not unlock code
         elif depth == 0 and part:
             parts[i] = pattern.sub(first_use, part)
     return "".join(parts)
 
 
+@guard.hook
 def on_post_page(output: str, page, config) -> str:
     label = _labels.get(language(config))
     if label:

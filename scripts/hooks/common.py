@@ -21,8 +21,21 @@ def language(config) -> str:
 _terms: dict[tuple, list[dict]] = {}
 
 
+def _usable(data) -> bool:
+    """True when the fields the hooks read have the types they expect. The hooks run before the generate hook
+    validates data/ (MkDocs calls on_config first), so a term whose fields are null or of the wrong type is left out
+    here rather than stopping the build with a traceback before validation can report it."""
+    if not isinstance(data, dict) or not isinstance(data.get("term"), dict):
+        return False
+    term, alternatives = data["term"], data.get("zh_alternatives", [])
+    return (all(isinstance(term.get(lang), str) for lang in ("en", "zh"))
+            and isinstance(data.get("abbreviation", ""), str)
+            and isinstance(alternatives, list) and all(isinstance(a, str) for a in alternatives))
+
+
 def glossary_terms(config) -> list[dict]:
-    """The glossary records that parse (invalid ones are reported by the generate hook, which aborts the build)."""
+    """The glossary records the hooks can use (invalid ones are reported by the generate hook, which aborts the
+    build)."""
     folder = Path(config.config_file_path).parent / "data" / "glossary"
     paths = sorted(folder.glob("*.yml"))
     key = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
@@ -31,10 +44,10 @@ def glossary_terms(config) -> list[dict]:
         for path in paths:
             try:
                 data = yamlio.read(path).data
-                if isinstance(data.get("term"), dict) and isinstance(data["term"].get("zh"), str):
-                    terms.append(data)
-            except (yamlio.YamlError, AttributeError):
+            except (yamlio.YamlError, OSError):
                 continue
+            if _usable(data):
+                terms.append(data)
         _terms.clear()
         _terms[key] = terms
     return _terms[key]

@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
+from scripts import guard  # noqa: E402
 from scripts.generate import generate  # noqa: E402
 
 
+@guard.hook
 def on_pre_build(config, **kwargs) -> None:
     # static-i18n runs the whole build once per language; generating once, in the first (outer) build, is enough.
     # ATLAS_SKIP_GENERATE=1 builds docs/ as it stands: the benchmark uses it to measure the engine alone.
@@ -34,6 +36,7 @@ def on_pre_build(config, **kwargs) -> None:
         raise PluginError(f"{len(outcome.errors)} problem(s) in data/; nothing was generated:\n{listing}")
 
 
+@guard.hook
 def on_serve(server, config, builder):
     # This hook writes the generated sections of docs/ during each build. If the server watched them, every edit
     # of data/ would build the site twice (once for the data, once for the pages just written); polling thousands

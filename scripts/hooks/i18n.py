@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
+from scripts import guard  # noqa: E402
 from scripts.hooks.common import DEFAULT, glossary_terms, language  # noqa: E402
 _CONFIG_RE = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 _ALT_RE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
@@ -57,6 +58,7 @@ _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _not_found: dict[str, str] = {}
 
 
+@guard.hook
 def on_config(config):
     # Teach jieba the glossary's Chinese terms (间充质干细胞, 鞘内注射 …) so that it keeps them whole; the search
     # sub-words below then make their parts findable too. Runs once per language build; add_word is idempotent.
@@ -73,6 +75,7 @@ def _outer_build_done(config) -> bool:
     return i18n is None or not i18n.building
 
 
+@guard.hook
 def on_post_page(output: str, page, config) -> str:
     lang = language(config)
     if lang != DEFAULT:
@@ -87,6 +90,7 @@ def on_post_page(output: str, page, config) -> str:
     return _ALT_RE.sub("", output)
 
 
+@guard.hook
 def on_post_template(output_content: str, template_name: str, config) -> str:
     if template_name == "404.html":
         output_content = _ALT_RE.sub("", output_content)
@@ -95,6 +99,7 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 
 
 @event_priority(-200)  # after static-i18n (-100) has built every language and merged the search index
+@guard.hook
 def on_post_build(config) -> None:
     if not _outer_build_done(config):
         return

@@ -9,11 +9,20 @@ The generated Markdown itself is escaped by scripts/render.py; this covers the t
 from __future__ import annotations
 
 import html
+import sys
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
+    sys.path.insert(0, str(ROOT))
+
+from scripts import guard  # noqa: E402
+
 
 @event_priority(-100)  # after the search plugin has read the plain title for the index
+@guard.hook
 def on_page_context(context, page, config, nav):
     if page.title:
         page.title = html.escape(str(page.title), quote=True)
