@@ -98,7 +98,7 @@ def on_config(config):
         print(f"{len(outcome.errors)} problem(s) in data/; the preview keeps the last valid pages:\n{listing}",
               file=sys.stderr)
         if _run["server"] is not None:  # a rebuild: keep the site as it is (the first build goes on with docs/)
-            raise KeepLastSite()
+            raise KeepLastSite("problems in data/: the last valid site stays served")
         return config
     _run["problems"] = []
     if serving and _run["dirty"] and _run["server"] is not None:
