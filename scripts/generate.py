@@ -131,9 +131,10 @@ def fingerprint(root: Path, settings: dict[str, str], today: dt.date, outdated_a
 def hook_facts(site: Site) -> dict:
     """What the MkDocs hooks use from the data, from validated records only, so that a hook never reads data/ itself
     (a broken, blocking or half-written file there is the generator's to report): the glossary terms (abbreviation
-    marking, Chinese word list for search) and the interface strings the hooks print."""
+    marking, the other names a page is also found under in search) and the interface strings the hooks print."""
     terms = [{"term": dict(term["term"]), "abbreviation": term.get("abbreviation"),
-              "zh_alternatives": list(term.get("zh_alternatives", []))} for term in site.kind("glossary")]
+              "zh_alternatives": list(term.get("zh_alternatives", [])),
+              "en_alternatives": list(term.get("en_alternatives", []))} for term in site.kind("glossary")]
     strings = {lang: {k: site.strings[lang][k] for k in HOOK_STRINGS if k in site.strings.get(lang, {})}
                for lang in LANGS}
     return {"glossary": terms, "strings": strings}
