@@ -304,10 +304,13 @@ def reference_label(rec: Record) -> str:
 
 
 def short_name(kind: str, rec: Record, lang: str) -> str:
-    """What a bare [[kind:id]] link prints: the record's `short` name, else its registry ID (studies), term
-    (glossary), title (preclinical, articles) or name."""
-    if "short" in rec.data:
-        return rec["short"][lang]
+    """What a bare [[kind:id]] link prints: the record's `short` name, else its label (record_label)."""
+    return rec["short"][lang] if "short" in rec.data else record_label(kind, rec, lang)
+
+
+def record_label(kind: str, rec: Record, lang: str) -> str:
+    """A record's label in tables and lists: its registry ID (studies), "Author Year" (references), term (glossary),
+    title (preclinical, articles) or name."""
     if kind == "studies":
         return (rec["registry_ids"] or [rec["title"][lang]])[0]
     if kind == "references":
@@ -604,14 +607,20 @@ def _suggest(value: str, pool: dict, kind: str) -> str:
     return f"did you mean '{close[0]}'?" if close else f"use an id of a file in data/{kind}/, or add that record"
 
 
+def _check_file_name(rec: Record) -> Iterator[Error]:
+    """A record with registry IDs is named by the first of them (studies and excluded studies alike)."""
+    ids = rec["registry_ids"]
+    if ids and rec.id != registry_slug(ids[0]):
+        yield Error(rec.path, f"file name does not match the primary registry ID {ids[0]}",
+                    f"rename the file to {registry_slug(ids[0])}.yml, or list the matching ID first",
+                    "registry_ids", rec.doc.line_of(("registry_ids",)))
+
+
 def _check_studies(site: Site) -> Iterator[Error]:
     seen: dict[str, str] = {}
     for rec in site.kind("studies"):
         ids = rec["registry_ids"]
-        if ids and rec.id != registry_slug(ids[0]):
-            yield Error(rec.path, f"file name does not match the primary registry ID {ids[0]}",
-                        f"rename the file to {registry_slug(ids[0])}.yml, or list the matching ID first",
-                        "registry_ids", rec.doc.line_of(("registry_ids",)))
+        yield from _check_file_name(rec)
         for i, rid in enumerate(ids):
             if rid in seen:
                 yield Error(rec.path, f"{rid} is already the subject of {seen[rid]}",
@@ -648,10 +657,7 @@ def _check_excluded(site: Site) -> Iterator[Error]:
     seen: dict[str, str] = {}
     for rec in site.kind("excluded"):
         ids = rec["registry_ids"]
-        if ids and rec.id != registry_slug(ids[0]):
-            yield Error(rec.path, f"file name does not match the primary registry ID {ids[0]}",
-                        f"rename the file to {registry_slug(ids[0])}.yml, or list the matching ID first",
-                        "registry_ids", rec.doc.line_of(("registry_ids",)))
+        yield from _check_file_name(rec)
         for i, rid in enumerate(ids):
             where = field_name(("registry_ids", i)), rec.doc.line_of(("registry_ids", i))
             if rid in studied:

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, guard, prisma, schema, sources
+from . import charts, evidence, forked, guard, prisma, records, schema, sources
 from .exports import export_files
 from .records import (ID_RE, LANGS, LINK_KINDS, LINK_RE, Record, Site, reference_label, short_name, source_of,
                       template_anchors, texts)
@@ -174,15 +174,7 @@ class Renderer:
 
         def record_label(kind: str, rec: Record) -> str:
             """A record's label in tables and lists (never inside a sentence: see bare_name)."""
-            if kind == "studies":
-                return (rec["registry_ids"] or [rec["title"][lang]])[0]
-            if kind == "references":
-                return reference_label(rec)
-            if kind == "glossary":
-                return rec["term"][lang]
-            if kind in ("preclinical", "articles"):
-                return rec["title"][lang]
-            return rec["name"][lang]
+            return records.record_label(kind, rec, lang)
 
         def bare_name(kind: str, rec: Record, sentence_start: bool) -> str:
             """What [[kind:id]] without words prints: the short name; an article's title in quotation marks; in
