@@ -32,8 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(".cache") / "atlas-generate.json"
 STAGE = Path(".cache") / "atlas-stage"
 PARALLEL_FROM = 300  # records
-# The interface strings the MkDocs hooks print (the serve error panel, the search dialog's name), in both languages.
+# The interface strings the MkDocs hooks print (the serve error panel, the search box and its dialog's name), in
+# both languages: these keys, and every key starting with a listed prefix.
 HOOK_STRINGS = ("a11y.search_dialog", "serve.errors_title", "serve.errors_fix")
+HOOK_STRING_PREFIXES = ("searchbox.",)
 
 
 @dataclass
@@ -135,8 +137,8 @@ def hook_facts(site: Site) -> dict:
     terms = [{"term": dict(term["term"]), "abbreviation": term.get("abbreviation"),
               "zh_alternatives": list(term.get("zh_alternatives", [])),
               "en_alternatives": list(term.get("en_alternatives", []))} for term in site.kind("glossary")]
-    strings = {lang: {k: site.strings[lang][k] for k in HOOK_STRINGS if k in site.strings.get(lang, {})}
-               for lang in LANGS}
+    strings = {lang: {k: v for k, v in site.strings.get(lang, {}).items()
+                      if k in HOOK_STRINGS or k.startswith(HOOK_STRING_PREFIXES)} for lang in LANGS}
     return {"glossary": terms, "strings": strings}
 
 

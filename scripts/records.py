@@ -192,10 +192,8 @@ def _load_strings(data_dir: Path, root: Path, today: dt.date, errors: list[Error
         if not problems:
             strings[lang] = doc.data
     for key, value in sorted(strings.get("zh", {}).items()):
-        for rule, stretch in zhtext.problems(value):
-            message, fix = zhtext.MESSAGES[rule]
-            errors.append(Error("data/strings/zh.yml", f"{message}: '{stretch.strip()}'",
-                                f"{fix}; `python -m scripts.zhtext --fix data/strings/zh.yml` applies the rule", key))
+        for message, fix in zhtext.findings(value, "data/strings/zh.yml"):
+            errors.append(Error("data/strings/zh.yml", message, fix, key))
     return strings
 
 
@@ -555,11 +553,8 @@ def _check_record(site: Site, rec: Record, refs: list, rules: list, outdated_as_
                         + (f"; only in zh: {', '.join(only_zh)}" if only_zh else ""),
                         "write the same numbers, IDs, doses and dates in both languages (in digits or in "
                         "words; dates in either language's form)", field_name(path), line)
-        for rule, stretch in zhtext.problems(text["zh"]):
-            message, fix = zhtext.MESSAGES[rule]
-            yield Error(rec.path, f"{message}: '{stretch.strip()}'",
-                        f"{fix}; `python -m scripts.zhtext --fix {rec.path}` applies the rule",
-                        field_name(path + ("zh",)), line)
+        for message, fix in zhtext.findings(text["zh"], rec.path):
+            yield Error(rec.path, message, fix, field_name(path + ("zh",)), line)
         if not (rec.kind == "glossary" and path and path[0] in ("term", "usage")):  # a term names what to avoid
             for message, fix in term_problems(text["zh"], text["en"], rules):
                 yield Error(rec.path, message, fix, field_name(path + ("zh",)), line)

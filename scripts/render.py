@@ -460,9 +460,7 @@ class Renderer:
     def flow_context(self, lang: str, flow: prisma.Flow) -> dict:
         """The flow diagram's boxes and its table, in one language."""
         t = self.site.strings[lang]
-
-        def fill(key: str, **values: Any) -> str:
-            return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), t[key])
+        fill = self.context(lang, "about.md", "")["plain_t"]  # plain text: the SVG escapes it itself
 
         def reasons(counter: Counter, order: tuple) -> list[str]:
             return [fill("flow.reason_n", reason=t[f"reason.{r}"], n=counter[r]) for r in order if counter[r]]

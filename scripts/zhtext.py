@@ -60,6 +60,13 @@ def problems(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def findings(text: str, file: str) -> list[tuple[str, str]]:
+    """(message, fix) for each breach of the rule in a Chinese text of `file`, as the validator reports them."""
+    return [(f"{MESSAGES[rule][0]}: '{stretch.strip()}'",
+             f"{MESSAGES[rule][1]}; `python -m scripts.zhtext --fix {file}` applies the rule")
+            for rule, stretch in problems(text)]
+
+
 def fix(text: str) -> str:
     """The text with the rule applied; links, and the spaces that set them off, are left as they were."""
     spans = [m.group(0) for m in _LINK_SPAN.finditer(text)]

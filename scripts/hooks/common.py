@@ -31,6 +31,12 @@ def glossary_terms(config=None) -> list[dict]:
     return _facts.get("glossary", [])
 
 
+def strings(lang: str) -> dict[str, str]:
+    """The interface strings of the last valid data/strings/<lang>.yml that the hooks print
+    (scripts.generate.HOOK_STRINGS and HOOK_STRING_PREFIXES)."""
+    return _facts.get("strings", {}).get(lang, {})
+
+
 def string(lang: str, key: str) -> str | None:
-    """An interface string of the last valid data/strings/<lang>.yml (the ones scripts.generate.HOOK_STRINGS lists)."""
-    return _facts.get("strings", {}).get(lang, {}).get(key)
+    """One of those interface strings, or None."""
+    return strings(lang).get(key)

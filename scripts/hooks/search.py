@@ -1,7 +1,8 @@
 """MkDocs hook: the site search, indexed by Pagefind at the end of every build and of each rebuild under `mkdocs serve`.
 
-Reads: each rendered page (in memory), data/glossary/*.yml (other names of the terms a page uses) and
-data/strings/<lang>.yml (the search box's words, searchbox.*). Writes: into each page, in memory —
+Reads: each rendered page (in memory), and, through scripts/hooks/common.py (what the generator derived from the
+validated data, not data/ itself), the glossary (other names of the terms a page uses) and the search box's words
+(searchbox.*). Writes: into each page, in memory —
 1. `data-pagefind-body` on the article, so only the article is indexed (not navigation, header, footer); the
    "not medical advice" notice, heading anchors, code blocks and the cite / correct / footer part at the end are
    left out (`data-pagefind-ignore`, or selectors given to Pagefind);
@@ -35,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import guard, yamlio  # noqa: E402
-from scripts.hooks.common import glossary_terms, language  # noqa: E402
+from scripts import guard  # noqa: E402
+from scripts.hooks.common import glossary_terms, language, strings  # noqa: E402
 
 log = get_plugin_logger("search")
 
@@ -58,12 +59,9 @@ _aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
 
 @guard.hook
 def on_config(config):
-    root = Path(config.config_file_path).parent
+    # The strings come from the generator (scripts/hooks/common.py), never from data/ itself.
     for lang in ("en", "zh"):
-        try:
-            data = yamlio.read(root / "data" / "strings" / f"{lang}.yml").data
-        except (OSError, yamlio.YamlError):
-            continue  # the generate hook reports bad data files and aborts the build
+        data = strings(lang)
         _strings[lang] = {k[len("searchbox."):]: v for k, v in data.items() if k.startswith("searchbox.")}
         _strings[lang]["dialog"] = data.get("a11y.search_dialog", "")
     for lang in ("en", "zh"):
