@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import guard  # noqa: E402
+from scripts import guard, trie  # noqa: E402
 from scripts.hooks.common import glossary_terms, language  # noqa: E402
 
 # An HTML page body split into the parts no abbreviation may be marked in — comments, tags (a quoted attribute
@@ -42,9 +42,7 @@ def on_config(config):
             expansions["en"][abbr] = en
             expansions["zh"][abbr] = f"{zh}（{en}）"
     for lang, found in expansions.items():
-        names = sorted(found, key=lambda a: (-len(a), a))
-        pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9])") \
-            if names else None
+        pattern = re.compile(r"(?<![A-Za-z0-9])(" + trie.pattern(found) + r")(?![A-Za-z0-9])") if found else None
         _abbreviations[lang] = (pattern, found)
     return config
 
