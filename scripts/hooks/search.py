@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import guard  # noqa: E402
+from scripts import guard, trie  # noqa: E402
 from scripts.hooks.common import glossary_terms, language, strings  # noqa: E402
 
 log = get_plugin_logger("search")
@@ -83,9 +83,8 @@ def _alias_table(terms: list[dict], lang: str) -> tuple[re.Pattern | None, dict[
                 table.setdefault(name.lower(), []).extend(x for x in extra if isinstance(x, str) and x.strip())
     if not table:
         return None, {}
-    words = sorted(table, key=lambda w: (-len(w), w))
     # Whole words in Latin script ("ALS" not inside "also"), plurals too; Chinese names match anywhere.
-    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, words)) + r")(?:e?s)?(?![a-z0-9])"), table
+    return re.compile(r"(?<![a-z0-9])(" + trie.pattern(table) + r")(?:e?s)?(?![a-z0-9])"), table
 
 
 def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list[str]]:
