@@ -4,6 +4,7 @@ loading only when search is used, the keyboard, filters, screen-reader count, ba
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -153,7 +154,10 @@ def test_language_switch_on_each_404_points_at_the_other_home(fixture_site):
 
 def test_only_the_article_is_indexed_with_filters_and_aliases(fixture_site):
     site = fixture_site["site"]
-    assert (site / "pagefind" / "pagefind.js").stat().st_size > 0
+    for bundle in ("pagefind", "zh/pagefind"):  # one bundle per language, each with only its own language
+        assert (site / bundle / "pagefind.js").stat().st_size > 0
+        entry = json.loads((site / bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [bundle.split("/")[0] if "/" in bundle else "en"], entry
     assert not (site / "search" / "search_index.json").exists(), "Material's lunr index is still built"
     text = (site / "zh" / "studies" / "nct00000001" / "index.html").read_text(encoding="utf-8")
     assert text.count("data-pagefind-body") == 1 and '<article class="md-content__inner md-typeset" data-pagefind-body>' in text

@@ -1,5 +1,5 @@
 // The search box (docs/overrides/partials/atlas-search.html) on Pagefind's search API. Pagefind's own files
-// (site/pagefind/, written by scripts/hooks/search.py) load only when the reader opens the box, and then only the
+// (site/pagefind/ and site/zh/pagefind/, one per language, written by scripts/hooks/search.py) load only when the reader opens the box, and then only the
 // index pieces a query needs, in the page's language (Pagefind reads <html lang>). No request leaves the site.
 (function () {
   "use strict";
@@ -15,7 +15,8 @@
   var more = box.querySelector(".atlas-search__more");
   var filterList = box.querySelector(".atlas-search__filter-list");
   var words = JSON.parse(box.querySelector(".atlas-search__strings").textContent);
-  var root = new URL(box.getAttribute("data-root"), location.href);
+  // This language's own Pagefind bundle (pagefind/, zh/pagefind/); the addresses in it are relative to its folder.
+  var bundle = new URL(box.getAttribute("data-bundle"), location.href);
   var FILTERS = ["kind", "cell", "route", "phase", "status", "label", "country"];
   var PAGE = 10, MAX_QUERY = 200, FEW = 5;
   // Pagefind lists only pages that contain every word of a query; the words a question adds ("what is", "如何",
@@ -31,9 +32,9 @@
 
   function load() {
     if (!loading) {
-      loading = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
+      loading = import(new URL("pagefind.js", bundle).href).then(function (module) {
         return module.options({
-          baseUrl: root.pathname,
+          baseUrl: new URL("..", bundle).pathname,
           excerptLength: 26,
           // Titles, the hidden identifiers (registry numbers, products) and the names of the terms in the title
           // count most; the names of terms a page only mentions count a little (scripts/hooks/search.py).
