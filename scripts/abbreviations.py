@@ -1,5 +1,5 @@
-"""Glossary abbreviations marked in a page's Markdown: the first use of each, outside links, code, headings and
-markup, becomes a focusable `<abbr>` with the expansion in the page's language.
+"""Glossary abbreviations marked in a page's Markdown: the first use of each, outside links, code, admonition lines
+and markup, becomes a focusable `<abbr>` with the expansion in the page's language.
 
 Reads and writes nothing: `expansions` takes glossary terms, `mark` takes a page's Markdown and returns it marked.
 The generator marks the pages it writes (so another engine building docs/ gets them), and the MkDocs hook
@@ -28,7 +28,7 @@ _PROTECTED = re.compile(
     | &(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);  # character references
     | (`+)[^\n]+?(?<!`)\2(?!`)                            # code spans
     | !?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:<[^>\n]*>|[^)\n]*)\)  # links and images: words and address
-    | ^[ \t]*(?:\#{1,6}[ \t]|!!!|\?\?\?)[^\n]*            # headings, admonition titles
+    | ^[ \t]*(?:!!!|\?\?\?)[^\n]*                        # admonition lines (the title is an attribute value)
     | \{[ \t]*[#.][^}\n]*\}                               # attribute lists ({ #anchor })
     """,
     re.S | re.M | re.I | re.X,
