@@ -53,7 +53,8 @@ class Marker:
     def __init__(self, found: Mapping[str, str]):
         # `|` too: the mark may stand in a table cell, where a bare `|` would end the cell.
         self._titles = {abbr: html.escape(title, quote=True).replace("|", "&#124;") for abbr, title in found.items()}
-        self._pattern = re.compile(r"(?<![A-Za-z0-9])(" + trie.pattern(found) + r")(?![A-Za-z0-9])") \
+        # Not the tail of a hyphenated name either: CSF in G-CSF is a different word from CSF, cerebrospinal fluid.
+        self._pattern = re.compile(r"(?<![A-Za-z0-9])(?<![A-Za-z0-9]-)(" + trie.pattern(found) + r")(?![A-Za-z0-9])") \
             if found else None
 
     def mark(self, markdown: str) -> str:

@@ -85,6 +85,13 @@ def test_abbreviations_never_touch_character_references_tags_comments_or_code(tm
     assert marker.mark("| MSC |") == '| <abbr title="a &#124; b &quot; c &lt;d&gt;" tabindex="0">MSC</abbr> |'
 
 
+def test_an_abbreviation_is_not_marked_as_the_tail_of_a_hyphenated_name():
+    marker = abbreviations.Marker({"CSF": "cerebrospinal fluid", "MSC-NTF": "MSC-NTF cells"})
+    assert marker.mark("G-CSF was given; CSF was sampled.") == \
+        'G-CSF was given; <abbr title="cerebrospinal fluid" tabindex="0">CSF</abbr> was sampled.'
+    assert marker.mark("MSC-NTF") == '<abbr title="MSC-NTF cells" tabindex="0">MSC-NTF</abbr>'
+
+
 def _article(data_dir, old: str, new: str):
     path = data_dir / "articles" / "what-is-proven.yml"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
