@@ -27,6 +27,7 @@ import html
 import re
 import shutil
 import sys
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -55,6 +56,8 @@ _TAG = re.compile(r"<[^>]+>")
 _H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
 _IDS = re.compile(r'(data-pagefind-meta="ids">)([^<]*)')
 _strings: dict[str, dict[str, str]] = {}
+# Under `mkdocs serve`: the languages built but not yet indexed, and the indexing thread of the last rebuild.
+_serving: dict = {"on": False, "pending": [], "threads": {}}
 OTHER_LANGUAGES = ("zh",)  # folders of the site that are another language's (mkdocs.yml, i18n languages)
 # Per language: (pattern matching any term's name as a whole word, name → the other names it brings).
 _aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
@@ -225,6 +228,18 @@ def _whole(path: Path) -> bool:
     return True
 
 
+@guard.hook
+def on_startup(command, dirty):
+    _serving["on"] = command == "serve"
+
+
+@guard.hook
+def on_pre_build(config):
+    # Under `mkdocs serve`, the last rebuild's indexing may still run: let it finish before pages are rewritten.
+    for thread in _serving["threads"].values():
+        thread.join()
+
+
 @event_priority(-50)  # before static-i18n (-100) adds the next language's pages to the site
 @guard.hook
 def on_post_build(config) -> None:
@@ -232,9 +247,31 @@ def on_post_build(config) -> None:
     site = Path(config.site_dir)
     if lang != DEFAULT and site.name == lang:  # static-i18n builds each other language into <site>/<lang>
         site = site.parent
+    if _serving["on"]:
+        # A preview rebuild does not wait for its index (half a save at the real data, mostly Pagefind loading its
+        # Chinese dictionary): the edited page reloads at once and its search catches up a moment later. Indexing
+        # starts once the last language is built, so that it does not slow that language's build down.
+        _serving["pending"].append((site, lang))
+        i18n = config.plugins.get("i18n")
+        if i18n is None or lang == list(i18n.build_languages)[-1]:
+            pending, _serving["pending"] = _serving["pending"], []
+            thread = threading.Thread(target=lambda: [_index_now(*job) for job in pending], daemon=True)
+            _serving["threads"]["last"] = thread
+            thread.start()
+        return
+    try:
+        _index_now(site, lang)
+    except Exception as error:  # a missing binary or a failed run must fail the build, not ship without search
+        raise PluginError(f"Pagefind could not index the {lang} pages: {error}") from error
+
+
+def _index_now(site: Path, lang: str) -> None:
     start = time.perf_counter()
     try:
         pages = asyncio.run(_index(site, lang))
-    except Exception as error:  # a missing binary or a failed run must fail the build, not ship without search
-        raise PluginError(f"Pagefind could not index the {lang} pages: {error}") from error
+    except Exception as error:
+        if not _serving["on"]:
+            raise
+        log.error(f"Pagefind could not index the {lang} pages; the preview's search is out of date: {error}")
+        return
     log.info(f"Pagefind indexed {pages} {lang} pages in {time.perf_counter() - start:.1f} s")
