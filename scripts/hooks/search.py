@@ -15,7 +15,9 @@ validated data, not data/ itself), the glossary (other names of the terms a page
    (cell type, route, phase, status, evidence label, country) and the `ids` field come from the page templates;
 4. the search box's strings for the page's language, as the Jinja global `atlas_search`;
 and, once both languages are built, site/pagefind/ (Pagefind splits the index by `<html lang>`, so a Chinese page
-searches Chinese pages only), through Pagefind's Python API.
+searches Chinese pages only), through Pagefind's Python API, plus site/pagefind/atlas-words.zh.json: the Chinese words
+Pagefind's index holds, read back from its index files, with which docs/assets/search.js cuts a Chinese query the way
+the index was cut (see `index_words`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import html
+import json
 import re
 import sys
 import time
@@ -180,7 +183,65 @@ async def _index(site: Path) -> int:
         # The service answers before its writes reach the disk, and closing it ends them: under load that left
         # empty or cut files (pagefind.js of 0 bytes). Wait until every file is whole, then close.
         await _settled(bundle)
+    words = sorted(index_words(bundle, "zh"))
+    (bundle / "atlas-words.zh.json").write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")),
+                                                encoding="utf-8")
     return int(result["page_count"])
+
+
+# The words of the Chinese word list: Han characters, possibly with Latin letters or digits (iPS细胞, 3期); two
+# characters or more (a single character is what an unknown word falls back to anyway); at most 8 (longer "words" are
+# whole metadata values, such as a title with its country, which a reader does not type).
+_HAN_WORD = re.compile(r"(?=.*[\u3400-\u9fff])[\u3400-\u9fff\w]{2,8}")
+
+
+def index_words(bundle: Path, lang: str) -> set[str]:
+    """The Chinese words of `lang`'s index in `bundle`, as Pagefind cut them when indexing.
+
+    Why: Pagefind cuts a Chinese page into words with its own dictionary (charabia's jieba) when indexing, and the
+    reader's query with the browser's `Intl.Segmenter`, which knows few medical words (小鼠 → 小 / 鼠, 功能评分量表 →
+    功能 / 评 / 分量 / 表); a page is found only under the words the index holds, so the search box cuts the query
+    with the index's own words instead. Pagefind has no API for its words; each index chunk is a gzip stream of
+    "pagefind_dcd" and a CBOR array whose first item lists [word, pages, variants] (Pagefind 1.5's format, checked by
+    tests/test_search.py)."""
+    words: set[str] = set()
+    for chunk in sorted((bundle / "index").glob(f"{lang}_*.pf_index")):
+        data = gzip.decompress(chunk.read_bytes())
+        if not data.startswith(b"pagefind_dcd"):
+            raise RuntimeError(f"{chunk}: not a Pagefind 1.5 index chunk (the format changed; see index_words)")
+        entries, _ = _cbor(data, len(b"pagefind_dcd"))
+        words.update(entry[0] for entry in entries[0] if _HAN_WORD.fullmatch(entry[0]))
+    return words
+
+
+def _cbor(data: bytes, at: int):
+    """One CBOR item at `at` (only the kinds Pagefind writes: integers, strings, arrays, maps) and the offset after it."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        value = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[at:at + size], "big")
+        at += size
+    else:
+        raise ValueError(f"CBOR item {info} at {at} not expected in a Pagefind index")
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - value, at
+    if major in (2, 3):
+        raw = data[at:at + value]
+        return (raw.decode() if major == 3 else raw), at + value
+    if major in (4, 5):
+        items = []
+        for _ in range(value * (2 if major == 5 else 1)):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return (items if major == 4 else dict(zip(items[::2], items[1::2]))), at
+    if major == 7:
+        return value, at
+    raise ValueError(f"CBOR major type {major} at {at} not expected in a Pagefind index")
 
 
 async def _settled(bundle: Path, timeout: float = 60) -> None:
