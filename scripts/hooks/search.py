@@ -55,6 +55,8 @@ _KINDS = {"studies": "study", "preclinical": "preclinical", "cell-types": "cell-
 _TAG = re.compile(r"<[^>]+>")
 _H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
 _IDS = re.compile(r'(data-pagefind-meta="ids">)([^<]*)')
+# What separates the terms of a list ("A、B及C", "A, B and C"), and the plural ending the alias pattern allows.
+_LIST = re.compile(r"(?:e?s)?\s*(?:[、,，]|and|or|[及和与或])\s*", re.I)
 _strings: dict[str, dict[str, str]] = {}
 # Per language: (pattern matching any term's name as a whole word, name → the other names it brings).
 _aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
@@ -106,12 +108,18 @@ def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list
 
     def names_in(part: str, skip: set[str], leading: bool = False) -> list[str]:
         found: dict[str, None] = {}
-        matches = pattern.finditer(part.lower())
-        # a title's subject: its first words, or the other name it gives in brackets ("Intrathecal injection
-        # (lumbar puncture)")
-        for name in dict.fromkeys(m.group(1) for m in matches
-                                  if not leading or not part[:m.start()].strip()
-                                  or part[:m.start()].rstrip()[-1] in "(（"):
+        wanted, listed = [], 0  # listed: where the list of terms a title begins with has reached
+        for m in pattern.finditer(part.lower()):
+            # a title's subject: its first words, the other name it gives in brackets ("Intrathecal injection
+            # (lumbar puncture)"), and each term of a list it begins with ("细胞外囊泡、外泌体及分泌组": the page is
+            # about 外泌体 too; Pagefind cut that title into 外 / 泌 / 体, so 外泌体 typed alone found it no better
+            # than the 21 pages that merely mention exosomes)
+            before = part[:m.start()]
+            if not leading or not before.strip() or before.rstrip()[-1] in "(（" \
+                    or (listed and _LIST.fullmatch(part[listed:m.start()])):
+                wanted.append(m.group(1))
+                listed = m.end() if leading and (not before.strip() or listed) else listed
+        for name in dict.fromkeys(wanted):
             found.update((a, None) for a in table[name]
                          if (keep_present or leading or a.lower() not in lowered) and a not in skip)
         return list(found)
