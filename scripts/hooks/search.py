@@ -211,70 +211,52 @@ def index_words(bundle: Path, lang: str) -> set[str]:
     功能 / 评 / 分量 / 表); a page is found only under the words the index holds, so the search box cuts the query
     with the index's own words instead. Pagefind has no API for its words; each index chunk is a gzip stream of
     "pagefind_dcd" and a CBOR array whose first item lists [word, pages, variants] (Pagefind 1.5's format, checked by
-    tests/test_search.py)."""
+    tests/test_search.py); only the words are read, the pages are skipped."""
     words: set[str] = set()
     for chunk in sorted((bundle / "index").glob(f"{lang}_*.pf_index")):
         data = gzip.decompress(chunk.read_bytes())
         if not data.startswith(b"pagefind_dcd"):
             raise RuntimeError(f"{chunk}: not a Pagefind 1.5 index chunk (the format changed; see index_words)")
-        entries, _ = _cbor(data, len(b"pagefind_dcd"))
-        words.update(entry[0] for entry in entries[0] if _HAN_WORD.fullmatch(entry[0]))
+        at = len(b"pagefind_dcd")
+        for kind in (4, 4):  # the chunk (an array), then its word list (an array)
+            major, count, at = _head(data, at)
+            if major != kind:
+                raise RuntimeError(f"{chunk}: not a Pagefind 1.5 index chunk (the format changed; see index_words)")
+        for _ in range(count):
+            major, _size, at = _head(data, at)  # [word, pages, variants]
+            major, size, at = _head(data, at)
+            if major != 3:
+                raise RuntimeError(f"{chunk}: a word that is not text (the format changed; see index_words)")
+            word = data[at:at + size].decode()
+            if _HAN_WORD.fullmatch(word):
+                words.add(word)
+            at = _skip(data, at + size, 2)
     return words
 
 
-def _cbor(data: bytes, at: int):
-    """One CBOR item at `at` (only the kinds Pagefind writes: integers, strings, arrays, maps) and the offset after it."""
+def _head(data: bytes, at: int) -> tuple[int, int, int]:
+    """A CBOR item's head at `at`: its major type, its count or value, and the offset after the head."""
     major, info = data[at] >> 5, data[at] & 31
-    at += 1
     if info < 24:
-        value = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        value = int.from_bytes(data[at:at + size], "big")
-        at += size
-    else:
-        raise ValueError(f"CBOR item {info} at {at} not expected in a Pagefind index")
-    if major == 0:
-        return value, at
-    if major == 1:
-        return -1 - value, at
-    if major in (2, 3):
-        raw = data[at:at + value]
-        return (raw.decode() if major == 3 else raw), at + value
-    if major in (4, 5):
-        items = []
-        for _ in range(value * (2 if major == 5 else 1)):
-            item, at = _cbor(data, at)
-            items.append(item)
-        return (items if major == 4 else dict(zip(items[::2], items[1::2]))), at
-    if major == 7:
-        return value, at
-    raise ValueError(f"CBOR major type {major} at {at} not expected in a Pagefind index")
+        return major, info, at + 1
+    if info > 27:
+        raise RuntimeError(f"CBOR item {info} at {at}: not in a Pagefind 1.5 index (see index_words)")
+    size = 1 << (info - 24)
+    return major, int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
 
 
-async def _settled(bundle: Path, timeout: float = 60) -> None:
-    """Return once every file of the bundle is complete: none empty, every compressed one a whole gzip stream."""
-    deadline = time.monotonic() + timeout
-    while True:
-        broken = [p for p in bundle.rglob("*") if p.is_file() and not _whole(p)]
-        if not broken:
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{len(broken)} Pagefind file(s) still incomplete, e.g. {broken[0]}")
-        await asyncio.sleep(0.05)
-
-
-def _whole(path: Path) -> bool:
-    data = path.read_bytes()
-    if not data:
-        return False
-    if data[:2] != b"\x1f\x8b":  # JavaScript, CSS, JSON
-        return True
-    try:
-        gzip.decompress(data)
-    except (OSError, EOFError, zlib.error):
-        return False
-    return True
+def _skip(data: bytes, at: int, items: int) -> int:
+    """The offset after `items` CBOR items from `at` (integers, strings, arrays and maps, as Pagefind writes)."""
+    while items:
+        major, value, at = _head(data, at)
+        items -= 1
+        if major in (2, 3):
+            at += value
+        elif major == 4:
+            items += value
+        elif major == 5:
+            items += 2 * value
+    return at
 
 
 @event_priority(-300)  # after static-i18n (-100) has built every language and the i18n hook (-200) its 404 pages
