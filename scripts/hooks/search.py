@@ -259,6 +259,31 @@ def _skip(data: bytes, at: int, items: int) -> int:
     return at
 
 
+async def _settled(bundle: Path, timeout: float = 60) -> None:
+    """Return once every file of the bundle is complete: none empty, every compressed one a whole gzip stream."""
+    deadline = time.monotonic() + timeout
+    while True:
+        broken = [p for p in bundle.rglob("*") if p.is_file() and not _whole(p)]
+        if not broken:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(broken)} Pagefind file(s) still incomplete, e.g. {broken[0]}")
+        await asyncio.sleep(0.05)
+
+
+def _whole(path: Path) -> bool:
+    data = path.read_bytes()
+    if not data:
+        return False
+    if data[:2] != b"\x1f\x8b":  # JavaScript, CSS, JSON
+        return True
+    try:
+        gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
+
+
 @event_priority(-300)  # after static-i18n (-100) has built every language and the i18n hook (-200) its 404 pages
 @guard.hook
 def on_post_build(config) -> None:
