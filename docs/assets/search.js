@@ -218,27 +218,37 @@
     return pagefind.search(handOver(query), {filters: filters}).then(function (found) {
       var parts = query ? segments(query) : [];
       if (found.results.length >= FEW) return wholeWordsFirst(found.results, parts, filters);
-      if (parts.length < 2) return found.results;
-      // Few pages have every word (a lay word no page uses, or Chinese cut differently in the page than in the
-      // query): after them, the pages that have most of the words, by Pagefind's score.
-      return Promise.all(parts.map(function (word) { return pagefind.search(handOver(word), {filters: filters}); }))
-        .then(function (each) {
-          var pages = new Map();
-          found.results.forEach(function (r) { pages.set(r.id, {result: r, words: parts.length + 1, score: r.score}); });
-          each.forEach(function (one) {
-            one.results.forEach(function (r) {
-              var seen = pages.get(r.id) || {result: r, words: 0, score: 0};
-              if (seen.words > parts.length) return;
-              seen.words += 1;
-              seen.score += r.score;
-              pages.set(r.id, seen);
-            });
-          });
-          return Array.from(pages.values()).sort(function (a, b) {
-            return b.words - a.words || b.score - a.score;
-          }).map(function (seen) { return seen.result; });
-        });
+      // Few pages hold the index's words of a Chinese query: the index also cuts a term into parts in some places
+      // (鞘内注射 inside a title as 鞘 / 内 / 注射), so the pages found under the browser's cut follow them.
+      var more = vocabulary && query ? pagefind.search(query, {filters: filters}) : Promise.resolve({results: []});
+      return more.then(function (alsoFound) {
+        var all = found.results.slice(), seen = new Set(all.map(function (r) { return r.id; }));
+        alsoFound.results.forEach(function (r) { if (!seen.has(r.id)) { seen.add(r.id); all.push(r); } });
+        return all.length >= FEW || parts.length < 2 ? all : mostWords(all, parts, filters);
+      });
     });
+  }
+
+  // Few pages have every word (a lay word no page uses, or Chinese cut differently in the page than in the query):
+  // after `found`, the pages that have most of the words, by Pagefind's score.
+  function mostWords(found, parts, filters) {
+    return Promise.all(parts.map(function (word) { return pagefind.search(handOver(word), {filters: filters}); }))
+      .then(function (each) {
+        var pages = new Map();
+        found.forEach(function (r) { pages.set(r.id, {result: r, words: parts.length + 1, score: r.score}); });
+        each.forEach(function (one) {
+          one.results.forEach(function (r) {
+            var seen = pages.get(r.id) || {result: r, words: 0, score: 0};
+            if (seen.words > parts.length) return;
+            seen.words += 1;
+            seen.score += r.score;
+            pages.set(r.id, seen);
+          });
+        });
+        return Array.from(pages.values()).sort(function (a, b) {
+          return b.words - a.words || b.score - a.score;
+        }).map(function (seen) { return seen.result; });
+      });
   }
 
   // The browser cuts Chinese words it does not know into single characters (脊髓内注射 → 脊髓 / 内 / 注射), and
