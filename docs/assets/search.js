@@ -220,7 +220,9 @@
       if (found.results.length >= FEW) return wholeWordsFirst(found.results, parts, filters);
       // Few pages hold the index's words of a Chinese query: the index also cuts a term into parts in some places
       // (鞘内注射 inside a title as 鞘 / 内 / 注射), so the pages found under the browser's cut follow them.
-      var more = vocabulary && query ? pagefind.search(query, {filters: filters}) : Promise.resolve({results: []});
+      var browserCut = vocabulary && query ? nativeWords(query).join(" ") : "";
+      handedOver.add(browserCut);
+      var more = browserCut ? pagefind.search(browserCut, {filters: filters}) : Promise.resolve({results: []});
       return more.then(function (alsoFound) {
         var all = found.results.slice(), seen = new Set(all.map(function (r) { return r.id; }));
         alsoFound.results.forEach(function (r) { if (!seen.has(r.id)) { seen.add(r.id); all.push(r); } });
