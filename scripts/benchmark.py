@@ -30,6 +30,7 @@ from .generate import CACHE, copy_sources, generate
 from .records import stamp_of
 from .render import GENERATED_DIRS
 from .schema import KINDS
+from .hooks.search import bundle_folder
 from .search_benchmark import Reader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +171,8 @@ def _build(project: Path, skip_generate: bool, serial: bool = False) -> dict:
     site = project / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    # Pagefind's bundle: per language, its index, filter and fragment files (each gzip-compressed by Pagefind).
-    index = {lang: sum(p.stat().st_size for p in (site / "pagefind").glob(f"*/{lang}_*")) for lang in ("en", "zh")}
+    # Pagefind's bundle of each language: its index, filter and fragment files (each gzip-compressed by Pagefind).
+    index = {lang: sum(p.stat().st_size for p in (site / bundle_folder(lang)).glob(f"*/{lang}_*")) for lang in ("en", "zh")}
     return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak_kb / 1024), "pages": pages,
             "ms_per_page": round(1000 * wall / pages, 2), "site_mb": round(size / 2**20, 1),
             "search_index_kb": {k: round(v / 1024) for k, v in index.items()}}

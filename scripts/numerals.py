@@ -52,7 +52,8 @@ _ZH_DATES = [re.compile(p) for p in (
     rf"(?P<year>{_YEAR_NUM})\s*年\s*(?P<months>{_ZH_NUM}\s*月(?:{_JOIN_ZH}{_ZH_NUM}\s*月)*)(?!\s*{_ZH_NUM}\s*[日号])",
     rf"(?<![0-9年])(?P<month>{_ZH_NUM})\s*月\s*(?P<day>{_ZH_NUM})\s*[日号]",
 )]
-_ZH_LONE_MONTH_DAY = re.compile(rf"{_ZH_NUM}(?=\s*[月日号])")
+# Not inside a longer number, nor after 第: "第 818 号" is a decree or document number, not a day.
+_ZH_LONE_MONTH_DAY = re.compile(rf"(?<![0-9{_ZH_NUMERAL}第])(?<!第\s){_ZH_NUM}(?=\s*[月日号])")
 
 _UNITS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
           "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

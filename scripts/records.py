@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import guard, numerals, schema, sources, yamlio, zhtext
+from . import guard, markdown_subset, numerals, schema, sources, yamlio, zhtext
 
 ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: `$` would accept a final newline
 LANGS = ("en", "zh")
@@ -127,14 +127,20 @@ def load_site(data_dir: Path, today: dt.date | None = None,
     site = Site(records, strings, today, invalid)
     with guard.about("data/ (the checks across records)"):
         errors.extend(_cross_check(site, outdated_as_pending))
-    with guard.about("docs/zh/ (hand-written pages)"):
+    with guard.about("docs/ (hand-written pages)"):
         errors.extend(_check_pages(site, root / "docs"))
     return site, errors
 
 
 def _check_pages(site: Site, docs: Path) -> Iterator[Error]:
-    """The glossary's terms to avoid, in the hand-written Chinese pages (the generated ones come from data/); the
-    English context of a line is the whole English page."""
+    """In the hand-written pages (the generated ones come from data/): only the site's Markdown
+    (scripts/markdown_subset.py), and in the Chinese ones the glossary's terms to avoid, the English context of a
+    line being the whole English page."""
+    for lang in LANGS:
+        for page in sorted((docs / lang).glob("*.md")) if (docs / lang).is_dir() else []:
+            for number, what, fix in markdown_subset.problems(page.read_text(encoding="utf-8")):
+                yield Error(f"docs/{lang}/{page.name}", f"uses {what}, which the site's Markdown leaves out", fix,
+                            line=number)
     rules = avoid_rules(site)
     for page in sorted((docs / "zh").glob("*.md")) if (docs / "zh").is_dir() else []:
         english = docs / "en" / page.name

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, evidence, forked, guard, prisma, records, schema, sources
+from . import abbreviations, charts, evidence, forked, guard, prisma, records, schema, sources
 from .exports import export_files
 from .records import (ID_RE, LANGS, LINK_KINDS, LINK_RE, Record, Site, reference_label, short_name, source_of,
                       template_anchors, texts)
@@ -133,6 +133,8 @@ class Renderer:
         self.env = _environment()
         self._parsed: dict[str, dict] = {}
         self._index: dict[tuple, dict] = {}
+        terms = [rec.data for rec in site.kind("glossary")]
+        self._abbr = {lang: abbreviations.Marker(abbreviations.expansions(terms, lang)) for lang in LANGS}
 
     # --- helpers exposed to templates, bound to one language and page -----------------------------------------------
 
@@ -345,7 +347,9 @@ class Renderer:
         with guard.about(f"{source} (page {lang}/{path})"):
             ctx = self.context(lang, path, source, template)
             ctx.update(values)
-            return f"{lang}/{path}", self.env.get_template(template).render(ctx)
+            text = self.env.get_template(template).render(ctx)
+            # Snippets are parts of hand-written pages, whose abbreviations the a11y hook marks (first use per page).
+            return f"{lang}/{path}", text if template.startswith("snippet-") else self._abbr[lang].mark(text)
 
     def pages(self, langs: tuple[str, ...] = LANGS, downloads: bool = True) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -62,6 +62,7 @@ def test_first_mention_of_als_in_chinese_pairs_the_two_names(pages):
             continue
         body = text.split("\n---\n", 1)[-1]
         body = re.sub(r"^# .*$", "", body, count=1, flags=re.M)  # the title may name ALS as part of a study name
+        body = re.sub(r"<abbr [^>]*>([^<]*)</abbr>", r"\1", body)  # the words a reader sees
         m = FIRST.search(body)
         if m:
             window = body[max(0, m.start() - 12): m.start() + 30]

@@ -18,6 +18,7 @@ from conftest import TODAY
 from scripts.render import script_json, url_for_markdown, yaml_scalar
 from scripts.records import load_site
 from test_hooks import _config
+from scripts import abbreviations
 from scripts.hooks import a11y, common
 
 # Every code point, surrogates aside (they cannot be written to a file): the text policy refuses many, but these
@@ -72,14 +73,16 @@ def test_abbreviations_never_touch_character_references_tags_comments_or_code(tm
         {"abbreviation": name, "term": {"en": f"expansion of {name}", "zh": "展开"}, "zh_alternatives": []}
         for name in ("amp", "lt", "quot", "x27")]})
     a11y.on_config(config)
-    page = ('<p title="MSC > x" data-x=\'ALS > y\'>Tom &amp; Jerry &lt;b&gt; &quot;q&quot; &#x27; &#39;</p>'
-            '<!-- MSC > ALS --><pre><code>ALS</code></pre></code>MSC</p>')
-    out = a11y.on_page_content(page, None, config, None)
-    assert out.startswith('<p title="MSC > x" data-x=\'ALS > y\'>Tom &amp; Jerry &lt;b&gt; &quot;q&quot; &#x27; '
-                          '&#39;</p><!-- MSC > ALS --><pre><code>ALS</code></pre></code>'), out
-    assert out.endswith('<abbr title="mesenchymal stem cell" tabindex="0">MSC</abbr></p>'), out
-    amp_out = a11y.on_page_content("<p>amp &amp; amp</p>", None, config, None)
-    assert amp_out == '<p><abbr title="expansion of amp" tabindex="0">amp</abbr> &amp; amp</p>'
+    page = ('<p title="MSC > x" data-x=\'ALS > y\'>Tom &amp; Jerry &lt;b&gt; &quot;q&quot; &#x27; &#39;</p>\n'
+            '<!-- MSC > ALS -->\n```\nALS\n```\n\n`` ALS ` MSC ``\n[ALS](<https://e.org/ALS>)\n'
+            '<https://e.org/MSC>\n{ #ALS .MSC }\nMSC\n')
+    out = a11y.on_page_markdown(page, None, config, None)
+    assert out == page.replace("\nMSC\n", '\n<abbr title="mesenchymal stem cell" tabindex="0">MSC</abbr>\n'), out
+    amp_out = a11y.on_page_markdown("amp &amp; amp\n", None, config, None)
+    assert amp_out == '<abbr title="expansion of amp" tabindex="0">amp</abbr> &amp; amp\n'
+    # A glossary term cannot end a table cell or an attribute from inside the mark's title.
+    marker = abbreviations.Marker({"MSC": 'a | b " c <d>'})
+    assert marker.mark("| MSC |") == '| <abbr title="a &#124; b &quot; c &lt;d&gt;" tabindex="0">MSC</abbr> |'
 
 
 def _article(data_dir, old: str, new: str):

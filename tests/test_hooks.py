@@ -20,19 +20,25 @@ def _config(tmp_path, lang: str):
     return config
 
 
-def test_first_use_outside_links_code_and_svg_is_marked_once(tmp_path):
+def test_first_use_outside_links_code_and_markup_is_marked_once(tmp_path):
     config = _config(tmp_path, "en")
-    page = ('<h1>ALS trials</h1><p><a href="x/">MSC study</a> <code>MSC</code> ALS again, UC-MSC and MSC; '
-            'MSCs, ALSFRS</p><svg><text>ALS</text></svg><p title="ALS">MSC</p>')
-    out = a11y.on_page_content(page, None, config, None)
-    assert out == ('<h1><abbr title="amyotrophic lateral sclerosis" tabindex="0">ALS</abbr> trials</h1>'
-                   '<p><a href="x/">MSC study</a> <code>MSC</code> ALS again, '
+    page = ('# ALS trials { #als }\n\n[MSC study](x.md) `MSC` ALS again, UC-MSC and MSC; MSCs, ALSFRS\n\n'
+            '<svg><text>ALS</text></svg>\n<p title="ALS">MSC</p>\n')
+    out = a11y.on_page_markdown(page, None, config, None)
+    assert out == ('# <abbr title="amyotrophic lateral sclerosis" tabindex="0">ALS</abbr> trials { #als }\n\n'
+                   '[MSC study](x.md) `MSC` ALS again, '
                    '<abbr title="umbilical-cord MSC" tabindex="0">UC-MSC</abbr> and '
-                   '<abbr title="mesenchymal stem cell" tabindex="0">MSC</abbr>; MSCs, ALSFRS</p>'
-                   '<svg><text>ALS</text></svg><p title="ALS">MSC</p>')
+                   '<abbr title="mesenchymal stem cell" tabindex="0">MSC</abbr>; MSCs, ALSFRS\n\n'
+                   '<svg><text>ALS</text></svg>\n<p title="ALS">MSC</p>\n')
+
+
+def test_generated_pages_are_left_to_the_generator(tmp_path):
+    config = _config(tmp_path, "en")
+    page = "<!-- generated from data/x.yml by `python -m scripts.generate`; edit the data, not this file -->\nALS\n"
+    assert a11y.on_page_markdown(page, None, config, None) == page
 
 
 def test_expansion_in_the_page_language_also_between_chinese_characters(tmp_path):
     config = _config(tmp_path, "zh")
-    out = a11y.on_page_content("<p>采用MSC治疗</p>", None, config, None)
-    assert out == '<p>采用<abbr title="间充质干细胞（mesenchymal stem cell）" tabindex="0">MSC</abbr>治疗</p>'
+    out = a11y.on_page_markdown("采用MSC治疗\n", None, config, None)
+    assert out == '采用<abbr title="间充质干细胞（mesenchymal stem cell）" tabindex="0">MSC</abbr>治疗\n'

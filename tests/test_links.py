@@ -286,6 +286,17 @@ def test_the_glossary_page_shows_usage_notes_and_forms_to_avoid(data_dir):
     assert "<br><small>Usage: Write 间充质 in full.</small> |" in pages["en/glossary/index.md"]
 
 
+def test_the_glossary_page_shows_the_english_other_names(data_dir):
+    path = data_dir / "glossary" / "mesenchymal-stem-cell.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "category: cell\n", "category: cell\nen_alternatives: [mesenchymal stromal cell, MSCs]\n"), encoding="utf-8")
+    pages = pages_of(data_dir)
+    assert "</span>mesenchymal stem cell<br><small>Also: mesenchymal stromal cell, MSCs</small> |" in \
+        pages["en/glossary/index.md"]
+    assert "</span>mesenchymal stem cell<br><small>又称：mesenchymal stromal cell、MSCs</small> |" in \
+        pages["zh/glossary/index.md"]
+
+
 def test_a_citation_must_be_in_the_records_references(data_dir):
     study = data_dir / STUDY
     study.write_text(study.read_text(encoding="utf-8").replace("references: [test-2022-trial]", "references: []"),

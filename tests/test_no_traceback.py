@@ -75,12 +75,15 @@ def test_a_hook_turns_an_unexpected_exception_into_one_line_naming_the_page():
 
     page = SimpleNamespace(title="x", file=SimpleNamespace(src_uri="en/studies/nct00000001.md"))
     config = SimpleNamespace(plugins={"i18n": SimpleNamespace(current_language="en")})
-    a11y._abbreviations["en"] = (object(), {})  # a pattern that is not one: .sub fails inside the hook
+    saved = a11y._markers.get("en")
+    a11y._markers["en"] = object()  # a marker that is not one: .mark fails inside the hook
     try:
         with pytest.raises(PluginError) as caught:
-            a11y.on_page_content("<p>text</p>", page=page, config=config, files=None)
+            a11y.on_page_markdown("text", page=page, config=config, files=None)
     finally:
-        a11y._abbreviations.pop("en")
+        a11y._markers.pop("en")
+        if saved is not None:
+            a11y._markers["en"] = saved
     message = str(caught.value)
     assert "\n" not in message and message.startswith("internal error while processing docs/en/studies/nct00000001.md")
 

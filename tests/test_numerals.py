@@ -32,6 +32,8 @@ from scripts.records import load_site
     ("August to November 2022", "2022 年 8 月至 11 月"),
     ("in 2019, 6 months later", "2019 年，6 个月后"),
     ("in June", "6 月"),  # a month alone is not compared
+    ("State Council Decree No. 818", "国务院令第 818 号"),  # a number after 第 is not a day
+    ("Decree No. 818", "国务院令第818号"),
 ])
 def test_same_numbers_written_differently_agree(en, zh):
     assert differences(en, zh) == ((), ()), (numbers_in(en, "en"), numbers_in(zh, "zh"))
@@ -47,6 +49,8 @@ def test_same_numbers_written_differently_agree(en, zh):
     ("on 5 March", "5 月 3 日", (["--03-05"], ["--05-03"])),
     ("in March 2019", "2020 年 3 月", (["2019", "2019-03"], ["2020", "2020-03"])),
     ("in May 2024", "2024 年", (["2024-05"], [])),
+    ("Decree No. 818", "国务院令第 819 号", (["818"], ["819"])),
+    ("Decree No. 818", "第 1818 号", (["818"], ["1818"])),  # ... nor is the tail of 1818
 ])
 def test_different_numbers_are_reported(en, zh, expected):
     assert differences(en, zh) == tuple(map(tuple, expected))

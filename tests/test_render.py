@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, TODAY
-from scripts import forked
+from scripts import forked, markdown_subset
 from scripts.records import load_site
 from scripts.render import escape, render_pages
 
@@ -40,7 +40,7 @@ NASTY = [
 def _md():
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""), Loader=yaml.SafeLoader)
     exts = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
-    return markdown.Markdown(extensions=exts)
+    return markdown.Markdown(extensions=[*exts, markdown_subset.Subset()])  # as the build does (hooks/generate.py)
 
 
 @pytest.mark.parametrize("text", NASTY)
@@ -202,3 +202,26 @@ def test_every_non_randomised_result_carries_the_bias_that_could_explain_it():
                                                                         "comparator": "none"}}) == "uncontrolled"
     assert caveat({**base, "design": {"allocation": "randomised", "comparator": "placebo"}}) is None
     assert caveat({k: v for k, v in base.items() if k != "findings"}) is None  # nothing reported, nothing to explain
+
+
+def test_the_markdown_subset_changes_no_page(data_dir):
+    """Every generated page converts to the same HTML with and without the inline patterns the site leaves out."""
+    subset = _md()
+    assert not set(subset.inlinePatterns._data) & set(markdown_subset.UNUSED)
+    for path, text in render_pages(_site(data_dir)).items():
+        if path.endswith(".md"):
+            assert subset.reset().convert(text) == _with_all_patterns(text), path
+
+
+def _with_all_patterns(text: str) -> str:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""), Loader=yaml.SafeLoader)
+    exts = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    return markdown.Markdown(extensions=exts).convert(text)
+
+
+def test_hand_written_pages_are_held_to_the_subset():
+    page = ("Fine [link](x.md) and `![not an image](x)` here.\n```\n[a][b]\n```\n"
+            "![image](a.png)\n[text][ref]\n[ref]: https://e.org\nMail <a@b.org>\nBreak  \nBreak\\\n")
+    assert [(line, what.split(" (")[0]) for line, what, _ in markdown_subset.problems(page)] == [
+        (5, "an image"), (6, "a reference-style link"), (7, "a reference-style link"), (8, "an e-mail autolink"),
+        (9, "a hard line break"), (10, "a hard line break")]

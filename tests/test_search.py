@@ -15,7 +15,7 @@ from scripts.hooks.search import index_words, page_kind
 
 pytestmark = pytest.mark.slow
 # The bar: 95 % per language. Chinese reaches it because the search box cuts a Chinese query with the words
-# Pagefind's index holds (site/pagefind/atlas-words.zh.json) instead of the browser's Intl.Segmenter, which cuts
+# Pagefind's index holds (site/zh/pagefind/atlas-words.zh.json) instead of the browser's Intl.Segmenter, which cuts
 # medical words apart (小鼠 → 小 / 鼠) so that no page held every query word (see the search note in benchmarks/README.md).
 BAR = {"en": 0.95, "zh": 0.95}
 
@@ -154,7 +154,10 @@ def test_language_switch_on_each_404_points_at_the_other_home(fixture_site):
 
 def test_only_the_article_is_indexed_with_filters_and_aliases(fixture_site):
     site = fixture_site["site"]
-    assert (site / "pagefind" / "pagefind.js").stat().st_size > 0
+    for bundle in ("pagefind", "zh/pagefind"):  # one bundle per language, each with only its own language
+        assert (site / bundle / "pagefind.js").stat().st_size > 0
+        entry = json.loads((site / bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [bundle.split("/")[0] if "/" in bundle else "en"], entry
     assert not (site / "search" / "search_index.json").exists(), "Material's lunr index is still built"
     text = (site / "zh" / "studies" / "nct00000001" / "index.html").read_text(encoding="utf-8")
     assert text.count("data-pagefind-body") == 1 and '<article class="md-content__inner md-typeset" data-pagefind-body>' in text
@@ -165,8 +168,8 @@ def test_only_the_article_is_indexed_with_filters_and_aliases(fixture_site):
     assert "data-pagefind-body" not in (site / "404.html").read_text(encoding="utf-8")
     assert '<p class="atlas-search__keys" id="atlas-search-keys">↑ ↓ 在结果间移动' in text  # the box's words, in Chinese
     # the Chinese words of the index, read back from Pagefind's own files, for the search box to cut queries with
-    words = json.loads((site / "pagefind" / "atlas-words.zh.json").read_text(encoding="utf-8"))
-    assert words == sorted(index_words(site / "pagefind", "zh")) and len(words) > 50, len(words)
+    words = json.loads((site / "zh" / "pagefind" / "atlas-words.zh.json").read_text(encoding="utf-8"))
+    assert words == sorted(index_words(site / "zh" / "pagefind", "zh")) and len(words) > 50, len(words)
     assert all(re.search(r"[\u3400-\u9fff]", w) and 2 <= len(w) <= 8 for w in words)
     assert {"干细胞", "间充质"} & set(words), words[:40]
 

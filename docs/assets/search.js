@@ -1,5 +1,5 @@
 // The search box (docs/overrides/partials/atlas-search.html) on Pagefind's search API. Pagefind's own files
-// (site/pagefind/, written by scripts/hooks/search.py) load only when the reader opens the box, and then only the
+// (site/pagefind/ and site/zh/pagefind/, one per language, written by scripts/hooks/search.py) load only when the reader opens the box, and then only the
 // index pieces a query needs, in the page's language (Pagefind reads <html lang>). No request leaves the site.
 (function () {
   "use strict";
@@ -15,7 +15,8 @@
   var more = box.querySelector(".atlas-search__more");
   var filterList = box.querySelector(".atlas-search__filter-list");
   var words = JSON.parse(box.querySelector(".atlas-search__strings").textContent);
-  var root = new URL(box.getAttribute("data-root"), location.href);
+  // This language's own Pagefind bundle (pagefind/, zh/pagefind/); the addresses in it are relative to its folder.
+  var bundle = new URL(box.getAttribute("data-bundle"), location.href);
   var FILTERS = ["kind", "cell", "route", "phase", "status", "label", "country"];
   var PAGE = 10, MAX_QUERY = 200, FEW = 5;
   // Pagefind lists only pages that contain every word of a query; the words a question adds ("what is", "如何",
@@ -31,12 +32,12 @@
 
   function load() {
     if (!loading) {
-      var engine = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
+      var engine = import(new URL("pagefind.js", bundle).href).then(function (module) {
         // Pagefind searches in a web worker, whose Intl.Segmenter this box cannot reach; a Chinese query is cut
         // here (see indexWords), so Pagefind searches it on the page itself (a few milliseconds a query).
         var instance = module.createInstance({noWorker: CUT_LIKE_INDEX});
         return instance.options({
-          baseUrl: root.pathname,
+          baseUrl: new URL("..", bundle).pathname,
           excerptLength: 26,
           // Titles, the hidden identifiers (registry numbers, products) and the names of the terms in the title
           // count most; the names of terms a page only mentions count a little (scripts/hooks/search.py): an
@@ -134,7 +135,7 @@
   // The words of a query. Pagefind cuts a Chinese page into words with its own dictionary when indexing (jieba) but
   // the reader's query with the browser's Intl.Segmenter, which knows few medical words (小鼠 → 小 / 鼠, 功能评分量表
   // → 功能 / 评 / 分量 / 表), and a page is found only under the words the index holds. So a Chinese query is cut
-  // with the index's own words (site/pagefind/atlas-words.zh.json, written by scripts/hooks/search.py): the fewest
+  // with the index's own words (site/zh/pagefind/atlas-words.zh.json, written by scripts/hooks/search.py): the fewest
   // words that cover it, taking the browser's word where no index word starts; and handed to Pagefind as those words.
   // Measured on benchmarks/search-queries.yml: Chinese success@3 89.7 % → see benchmarks/README.md.
   var NativeSegmenter = typeof Intl.Segmenter === "function" ? Intl.Segmenter : null;
@@ -143,7 +144,7 @@
   var vocabulary = null, handedOver = new Set();
 
   function loadWords() {
-    return fetch(new URL("pagefind/atlas-words.zh.json", root)).then(function (response) {
+    return fetch(new URL("atlas-words.zh.json", bundle)).then(function (response) {
       return response.ok ? response.json() : [];
     }).then(function (list) {
       vocabulary = new Set(list);

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import guard  # noqa: E402
+from scripts import guard, markdown_subset  # noqa: E402
 from scripts.generate import commit, discard, generate, read_cache  # noqa: E402
 from scripts.hooks import common  # noqa: E402
 
@@ -78,6 +78,9 @@ def on_config(config):
     # ATLAS_SKIP_GENERATE=1 builds docs/ as it stands: the benchmark uses it to measure the engine alone.
     if not _outer(config):
         return config
+    # The Markdown the pages are written in (an extension object: mkdocs.yml names extensions before the hooks make
+    # scripts/ importable).
+    config.markdown_extensions.append(markdown_subset.Subset())
     if os.environ.get("ATLAS_SKIP_GENERATE") == "1":
         common.set_facts(read_cache(Path(config.config_file_path).parent).get("facts", {}))
         return config

@@ -27,7 +27,8 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scri
 from scripts import guard  # noqa: E402
 from scripts.hooks.common import DEFAULT, language  # noqa: E402
 
-_ALT_RE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+# Anchored at a line start: unanchored, the leading `[ \t]*` was tried at every position of every page (0.5 ms a page).
+_ALT_RE = re.compile(r'^[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?', re.M)
 _SITEMAP_EN_RE = re.compile(r'([ \t]*)<xhtml:link rel="alternate" hreflang="en" href="([^"]*)"/>')
 _SWITCH_RE = re.compile(r'<a href="[^"]*" hreflang="([a-z-]+)" class="md-select__link"')
 _not_found: dict[str, str] = {}

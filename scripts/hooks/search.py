@@ -13,11 +13,12 @@ validated data, not data/ itself), the glossary (other names of the terms a page
    the terms it mentions (weighted low, so a page that says the reader's word itself ranks first);
 3. the `kind` filter (study, preclinical, cell type, route, article), from the page's address; the other filters
    (cell type, route, phase, status, evidence label, country) and the `ids` field come from the page templates;
-4. the search box's strings for the page's language, as the Jinja global `atlas_search`;
-and, once both languages are built, site/pagefind/ (Pagefind splits the index by `<html lang>`, so a Chinese page
-searches Chinese pages only), through Pagefind's Python API, plus site/pagefind/atlas-words.zh.json: the Chinese words
-Pagefind's index holds, read back from its index files, with which docs/assets/search.js cuts a Chinese query the way
-the index was cut (see `index_words`).
+4. the search box's strings for the page's language, as the Jinja global `atlas_search`, and where its bundle is
+   (`atlas_search_bundle`);
+and, at the end of each language's build, that language's own Pagefind bundle (site/pagefind/, site/zh/pagefind/:
+a Chinese page searches Chinese pages only), through Pagefind's Python API; and in the Chinese bundle
+atlas-words.zh.json: the Chinese words Pagefind's index holds, read back from its index files, with which
+docs/assets/search.js cuts a Chinese query the way the index was cut (see `index_words`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import gzip
 import html
 import json
 import re
+import shutil
 import sys
 import time
 import zlib
@@ -39,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; make the `scripts` package importable
     sys.path.insert(0, str(ROOT))
 
-from scripts import guard  # noqa: E402
-from scripts.hooks.common import glossary_terms, language, strings  # noqa: E402
+from scripts import guard, trie  # noqa: E402
+from scripts.hooks.common import DEFAULT, glossary_terms, language, strings  # noqa: E402
 
 log = get_plugin_logger("search")
 
@@ -58,6 +60,7 @@ _IDS = re.compile(r'(data-pagefind-meta="ids">)([^<]*)')
 # What separates the terms of a list ("A、B及C", "A, B and C"), and the plural ending the alias pattern allows.
 _LIST = re.compile(r"(?:e?s)?\s*(?:[、,，]|and|or|[及和与或])\s*", re.I)
 _strings: dict[str, dict[str, str]] = {}
+OTHER_LANGUAGES = ("zh",)  # folders of the site that are another language's (mkdocs.yml, i18n languages)
 # Per language: (pattern matching any term's name as a whole word, name → the other names it brings).
 _aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
 
@@ -88,9 +91,8 @@ def _alias_table(terms: list[dict], lang: str) -> tuple[re.Pattern | None, dict[
                 table.setdefault(name.lower(), []).extend(x for x in extra if isinstance(x, str) and x.strip())
     if not table:
         return None, {}
-    words = sorted(table, key=lambda w: (-len(w), w))
     # Whole words in Latin script ("ALS" not inside "also"), plurals too; Chinese names match anywhere.
-    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, words)) + r")(?:e?s)?(?![a-z0-9])"), table
+    return re.compile(r"(?<![a-z0-9])(" + trie.pattern(table) + r")(?:e?s)?(?![a-z0-9])"), table
 
 
 def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list[str]]:
@@ -143,6 +145,7 @@ def page_kind(url: str, lang: str) -> str:
 @guard.hook
 def on_env(env, config, files):
     env.globals["atlas_search"] = _strings.get(language(config), {})
+    env.globals["atlas_search_bundle"] = bundle_folder(language(config))
     return env
 
 
@@ -174,27 +177,42 @@ def on_post_page(output: str, page, config) -> str:
     return output[:start] + head + body + output[end:]
 
 
-def _outer_build_done(config) -> bool:
-    i18n = config.plugins.get("i18n")
-    return i18n is None or not i18n.building
+def bundle_folder(lang: str) -> str:
+    """Where a language's Pagefind bundle lives, from the site's root: pagefind/ for English, zh/pagefind/ …"""
+    return "pagefind/" if lang == DEFAULT else f"{lang}/pagefind/"
 
 
-async def _index(site: Path) -> int:
+async def _index(site: Path, lang: str) -> int:
+    """Index one language's pages into its own bundle. One bundle per language rather than one for both (Pagefind
+    would split it by <html lang> all the same): each Pagefind run holds half the pages in memory (1.8 GB for both
+    at 5000 studies), and the Chinese one runs in the Chinese build, beside the English build
+    (scripts/hooks/parallel.py), instead of after both."""
     from pagefind.index import IndexConfig  # imported here: only the last build step needs Pagefind
     from pagefind.service import PagefindService
 
-    bundle = site / "pagefind"
+    root = site if lang == DEFAULT else site / lang
+    bundle = site / bundle_folder(lang)
+    shutil.rmtree(bundle, ignore_errors=True)
     async with PagefindService() as service:
         index = await service.create_index(config=IndexConfig(output_path=str(bundle), exclude_selectors=EXCLUDE))
-        result = await index.add_directory(str(site))
+        if lang == DEFAULT:
+            # The site's root holds the other languages' folders too (under `mkdocs serve`, from the last build).
+            folders = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in OTHER_LANGUAGES
+                             and p.name != "pagefind")
+            pages = [await index.add_directory(str(root), glob="index.html")]  # every page is <path>/index.html
+            if folders:
+                pages.append(await index.add_directory(str(root), glob="{" + ",".join(folders) + "}/**/index.html"))
+        else:
+            pages = [await index.add_directory(str(root), glob="**/index.html")]
         await index.write_files()
         # The service answers before its writes reach the disk, and closing it ends them: under load that left
         # empty or cut files (pagefind.js of 0 bytes). Wait until every file is whole, then close.
         await _settled(bundle)
-    words = sorted(index_words(bundle, "zh"))
-    (bundle / "atlas-words.zh.json").write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")),
-                                                encoding="utf-8")
-    return int(result["page_count"])
+    if lang == "zh":
+        words = sorted(index_words(bundle, lang))
+        (bundle / "atlas-words.zh.json").write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")),
+                                                    encoding="utf-8")
+    return sum(int(result["page_count"]) for result in pages)
 
 
 # The words of the Chinese word list: Han characters, possibly with Latin letters or digits (iPS细胞, 3期); two
@@ -284,14 +302,16 @@ def _whole(path: Path) -> bool:
     return True
 
 
-@event_priority(-300)  # after static-i18n (-100) has built every language and the i18n hook (-200) its 404 pages
+@event_priority(-50)  # before static-i18n (-100) adds the next language's pages to the site
 @guard.hook
 def on_post_build(config) -> None:
-    if not _outer_build_done(config):
-        return
+    lang = language(config)
+    site = Path(config.site_dir)
+    if lang != DEFAULT and site.name == lang:  # static-i18n builds each other language into <site>/<lang>
+        site = site.parent
     start = time.perf_counter()
     try:
-        pages = asyncio.run(_index(Path(config.site_dir)))
+        pages = asyncio.run(_index(site, lang))
     except Exception as error:  # a missing binary or a failed run must fail the build, not ship without search
-        raise PluginError(f"Pagefind could not index the site: {error}") from error
-    log.info(f"Pagefind indexed {pages} pages in {time.perf_counter() - start:.1f} s")
+        raise PluginError(f"Pagefind could not index the {lang} pages: {error}") from error
+    log.info(f"Pagefind indexed {pages} {lang} pages in {time.perf_counter() - start:.1f} s")
