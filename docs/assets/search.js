@@ -137,7 +137,8 @@
   // → 功能 / 评 / 分量 / 表), and a page is found only under the words the index holds. So a Chinese query is cut
   // with the index's own words (site/zh/pagefind/atlas-words.zh.json, written by scripts/hooks/search.py): the fewest
   // words that cover it, taking the browser's word where no index word starts; and handed to Pagefind as those words.
-  // Measured on benchmarks/search-queries.yml: Chinese success@3 89.7 % → see benchmarks/README.md.
+  // Measured on benchmarks/search-queries.yml (with the names of a title's list, scripts/hooks/search.py): Chinese
+  // success@3 35/39 → 38/39 (benchmarks/README.md).
   var NativeSegmenter = typeof Intl.Segmenter === "function" ? Intl.Segmenter : null;
   var segmenter = NativeSegmenter ? new NativeSegmenter(document.documentElement.lang, {granularity: "word"}) : null;
   var CUT_LIKE_INDEX = document.documentElement.lang === "zh" && !!NativeSegmenter;
