@@ -135,8 +135,8 @@
   // The words of a query. Pagefind cuts a Chinese page into words with its own dictionary when indexing (jieba) but
   // the reader's query with the browser's Intl.Segmenter, which knows few medical words (小鼠 → 小 / 鼠, 功能评分量表
   // → 功能 / 评 / 分量 / 表), and a page is found only under the words the index holds. So a Chinese query is cut
-  // with the index's own words (site/zh/pagefind/atlas-words.zh.json, written by scripts/hooks/search.py): the fewest
-  // words that cover it, taking the browser's word where no index word starts; and handed to Pagefind as those words.
+  // with the index's own words (site/zh/pagefind/atlas-words.zh.json, written by scripts/hooks/search.py; see
+  // indexWords) and handed to Pagefind as those words.
   // Measured on benchmarks/search-queries.yml (with the names of a title's list, scripts/hooks/search.py): Chinese
   // success@3 35/39 → 38/39 (benchmarks/README.md).
   var NativeSegmenter = typeof Intl.Segmenter === "function" ? Intl.Segmenter : null;
