@@ -32,16 +32,26 @@
 
   function load() {
     if (!loading) {
-      loading = import(new URL("pagefind.js", bundle).href).then(function (module) {
-        return module.options({
+      var engine = import(new URL("pagefind.js", bundle).href).then(function (module) {
+        // Pagefind searches in a web worker, whose Intl.Segmenter this box cannot reach; a Chinese query is cut
+        // here (see indexWords), so Pagefind searches it on the page itself (a few milliseconds a query).
+        var instance = module.createInstance({noWorker: CUT_LIKE_INDEX});
+        return instance.options({
           baseUrl: new URL("..", bundle).pathname,
           excerptLength: 26,
           // Titles, the hidden identifiers (registry numbers, products) and the names of the terms in the title
-          // count most; the names of terms a page only mentions count a little (scripts/hooks/search.py).
+          // count most; the names of terms a page only mentions count a little (scripts/hooks/search.py): an
+          // index page mentions every term, and at 1 its long list of names put the glossary first for 神经干细胞
+          // (measured at 0.2 against 1: Chinese MRR 0.804 against 0.773, English 0.890 against 0.889).
           // A long word that merely begins with a short query word counts much less (内 → 内容; ALS → "al…").
-          ranking: {metaWeights: {title: 10, ids: 12, names: 8, aliases: 1}, termSimilarity: 10}
-        }).then(function () { pagefind = module; return module.filters(); }).then(drawFilters);
+          // pageLength stays Pagefind's 0.75. Lower raised MRR on the real data at the same success@3 (en / zh:
+          // 0.75: 0.890 / 0.804; 0.4: 0.914 / 0.834; 0.2: 0.919 / 0.885), but at 5000 studies it ranks the huge
+          // list pages (glossary, references, studies: 1–2 MB of text each) into the first ten, whose excerpts then
+          // cost 130–180 KB a query against a budget of 100. termSaturation 0.8 (default 1.4): 0.893 / 0.791.
+          ranking: {metaWeights: {title: 10, ids: 12, names: 8, aliases: 0.2}, termSimilarity: 10}
+        }).then(function () { pagefind = instance; return instance.filters(); }).then(drawFilters);
       });
+      loading = Promise.all([engine, CUT_LIKE_INDEX ? loadWords() : null]);
       loading.catch(function () { status.textContent = words.error; });
     }
     return loading;
@@ -122,40 +132,127 @@
     }).catch(function () { status.textContent = words.error; });
   }
 
-  // The words of a query as Pagefind cuts them (Chinese has no spaces: the browser's word segmenter).
-  var segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(document.documentElement.lang, {granularity: "word"}) : null;
+  // The words of a query. Pagefind cuts a Chinese page into words with its own dictionary when indexing (jieba) but
+  // the reader's query with the browser's Intl.Segmenter, which knows few medical words (小鼠 → 小 / 鼠, 功能评分量表
+  // → 功能 / 评 / 分量 / 表), and a page is found only under the words the index holds. So a Chinese query is cut
+  // with the index's own words (site/zh/pagefind/atlas-words.zh.json, written by scripts/hooks/search.py; see
+  // indexWords) and handed to Pagefind as those words.
+  // Measured on benchmarks/search-queries.yml (with the names of a title's list, scripts/hooks/search.py): Chinese
+  // success@3 35/39 → 38/39 (benchmarks/README.md).
+  var NativeSegmenter = typeof Intl.Segmenter === "function" ? Intl.Segmenter : null;
+  var segmenter = NativeSegmenter ? new NativeSegmenter(document.documentElement.lang, {granularity: "word"}) : null;
+  var CUT_LIKE_INDEX = document.documentElement.lang === "zh" && !!NativeSegmenter;
+  var vocabulary = null, handedOver = new Set();
+
+  function loadWords() {
+    return fetch(new URL("atlas-words.zh.json", bundle)).then(function (response) {
+      return response.ok ? response.json() : [];
+    }).then(function (list) {
+      vocabulary = new Set(list);
+      // pagefind.js cuts every Chinese query again with `new Intl.Segmenter(lang, {granularity: "word"})`; a query
+      // this box has already cut (and only such a query) is split at its spaces instead, so the words stay whole.
+      Intl.Segmenter = function Segmenter(locale, options) {
+        var inner = new NativeSegmenter(locale, options);
+        if (!options || options.granularity !== "word") return inner;
+        return {
+          resolvedOptions: function () { return inner.resolvedOptions(); },
+          segment: function (text) {
+            if (!handedOver.has(text)) return inner.segment(text);
+            return text.split(" ").map(function (word) { return {segment: word, index: 0, input: text, isWordLike: true}; });
+          }
+        };
+      };
+      Intl.Segmenter.supportedLocalesOf = NativeSegmenter.supportedLocalesOf;
+    }).catch(function () { vocabulary = null; });  // without the list, the browser's words (as Pagefind alone)
+  }
+
   function segments(query) {
     if (!segmenter) return query.split(/\s+/).filter(Boolean);
-    return Array.from(segmenter.segment(query)).filter(function (s) { return s.isWordLike; }).map(function (s) { return s.segment; });
+    if (!vocabulary) return nativeWords(query);
+    return query.toLocaleLowerCase().split(/\s+/).filter(Boolean).reduce(function (all, chunk) {
+      return all.concat(indexWords(chunk));
+    }, []);
+  }
+
+  function nativeWords(text) {
+    return Array.from(segmenter.segment(text)).filter(function (s) { return s.isWordLike; }).map(function (s) { return s.segment; });
+  }
+
+  // `chunk` cut into index words (2–8 characters), the browser's word (or one character) only where no index word
+  // fits; punctuation and spaces give no word. Of the cuts with the fewest such stopgaps, the one with the most
+  // words: the index cuts the same term whole in one place and in parts in another (神经干细胞 in a list of aliases,
+  // 神经 / 干细胞 in running text), and Pagefind matches a query word as the start of an index word, so the parts
+  // (神经 / 干细胞) find both pages, the whole only the first (measured: 神经干细胞, 功能评分量表 failed when cut whole).
+  function indexWords(chunk) {
+    var browser = {}, best = [{stopgaps: 0, words: []}];
+    Array.from(segmenter.segment(chunk)).forEach(function (s) {
+      browser[s.index] = {end: s.index + s.segment.length, word: s.isWordLike};
+    });
+    for (var i = 0; i < chunk.length; i++) {
+      if (!best[i]) continue;
+      var steps = [];
+      for (var j = i + 2; j <= Math.min(chunk.length, i + 8); j++) {
+        if (vocabulary.has(chunk.slice(i, j))) steps.push({end: j, word: true, known: true});
+      }
+      steps.push(browser[i] || {end: i + 1, word: /[\p{L}\p{N}]/u.test(chunk[i])});
+      steps.forEach(function (step) {
+        var here = {stopgaps: best[i].stopgaps + (step.word && !step.known ? 1 : 0),
+                    words: step.word ? best[i].words.concat(chunk.slice(i, step.end)) : best[i].words};
+        var there = best[step.end];
+        if (!there || here.stopgaps < there.stopgaps
+            || (here.stopgaps === there.stopgaps && here.words.length > there.words.length)) best[step.end] = here;
+      });
+    }
+    return best[chunk.length].words;
+  }
+
+  // What Pagefind is given for `text`: Chinese cut into the index's words (and marked so Pagefind keeps them).
+  function handOver(text) {
+    if (!vocabulary || text === null) return text;
+    var cut = segments(text).join(" ");
+    handedOver.add(cut);
+    return cut;
   }
 
   function find(query, filters) {
     var terms = query && query.replace(FILLER, " ").trim();
     if (query && /[\p{L}\p{N}]/u.test(terms)) query = terms;
-    return pagefind.search(query, {filters: filters}).then(function (found) {
+    return pagefind.search(handOver(query), {filters: filters}).then(function (found) {
       var parts = query ? segments(query) : [];
       if (found.results.length >= FEW) return wholeWordsFirst(found.results, parts, filters);
-      if (parts.length < 2) return found.results;
-      // Few pages have every word (a lay word no page uses, or Chinese cut differently in the page than in the
-      // query): after them, the pages that have most of the words, by Pagefind's score.
-      return Promise.all(parts.map(function (word) { return pagefind.search(word, {filters: filters}); }))
-        .then(function (each) {
-          var pages = new Map();
-          found.results.forEach(function (r) { pages.set(r.id, {result: r, words: parts.length + 1, score: r.score}); });
-          each.forEach(function (one) {
-            one.results.forEach(function (r) {
-              var seen = pages.get(r.id) || {result: r, words: 0, score: 0};
-              if (seen.words > parts.length) return;
-              seen.words += 1;
-              seen.score += r.score;
-              pages.set(r.id, seen);
-            });
-          });
-          return Array.from(pages.values()).sort(function (a, b) {
-            return b.words - a.words || b.score - a.score;
-          }).map(function (seen) { return seen.result; });
-        });
+      // Few pages hold the index's words of a Chinese query: the index also cuts a term into parts in some places
+      // (鞘内注射 inside a title as 鞘 / 内 / 注射), so the pages found under the browser's cut follow them.
+      var browserCut = vocabulary && query ? nativeWords(query).join(" ") : "";
+      handedOver.add(browserCut);
+      var more = browserCut ? pagefind.search(browserCut, {filters: filters}) : Promise.resolve({results: []});
+      return more.then(function (alsoFound) {
+        var all = found.results.slice(), seen = new Set(all.map(function (r) { return r.id; }));
+        alsoFound.results.forEach(function (r) { if (!seen.has(r.id)) { seen.add(r.id); all.push(r); } });
+        return all.length >= FEW || parts.length < 2 ? all : mostWords(all, parts, filters);
+      });
     });
+  }
+
+  // Few pages have every word (a lay word no page uses, or Chinese cut differently in the page than in the query):
+  // after `found`, the pages that have most of the words, by Pagefind's score.
+  function mostWords(found, parts, filters) {
+    return Promise.all(parts.map(function (word) { return pagefind.search(handOver(word), {filters: filters}); }))
+      .then(function (each) {
+        var pages = new Map();
+        found.forEach(function (r) { pages.set(r.id, {result: r, words: parts.length + 1, score: r.score}); });
+        each.forEach(function (one) {
+          one.results.forEach(function (r) {
+            var seen = pages.get(r.id) || {result: r, words: 0, score: 0};
+            if (seen.words > parts.length) return;
+            seen.words += 1;
+            seen.score += r.score;
+            pages.set(r.id, seen);
+          });
+        });
+        return Array.from(pages.values()).sort(function (a, b) {
+          return b.words - a.words || b.score - a.score;
+        }).map(function (seen) { return seen.result; });
+      });
   }
 
   // The browser cuts Chinese words it does not know into single characters (脊髓内注射 → 脊髓 / 内 / 注射), and
@@ -166,7 +263,7 @@
     var han = /^\p{Script=Han}$/u;
     var longer = parts.filter(function (p) { return !han.test(p); });
     if (longer.length === parts.length || longer.length < 2) return results;
-    return pagefind.search(longer.join(" "), {filters: filters}).then(function (again) {
+    return pagefind.search(handOver(longer.join(" ")), {filters: filters}).then(function (again) {
       var all = new Map(results.map(function (r) { return [r.id, r]; }));
       var first = again.results.slice(0, PAGE).filter(function (r) { return all.has(r.id); });
       var top = new Set(first.map(function (r) { return r.id; }));

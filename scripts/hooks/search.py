@@ -16,7 +16,9 @@ validated data, not data/ itself), the glossary (other names of the terms a page
 4. the search box's strings for the page's language, as the Jinja global `atlas_search`, and where its bundle is
    (`atlas_search_bundle`);
 and, at the end of each language's build, that language's own Pagefind bundle (site/pagefind/, site/zh/pagefind/:
-a Chinese page searches Chinese pages only), through Pagefind's Python API.
+a Chinese page searches Chinese pages only), through Pagefind's Python API; and in the Chinese bundle
+atlas-words.zh.json: the Chinese words Pagefind's index holds, read back from its index files, with which
+docs/assets/search.js cuts a Chinese query the way the index was cut (see `index_words`).
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from __future__ import annotations
 import asyncio
 import gzip
 import html
+import json
 import re
 import shutil
 import sys
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -54,7 +58,11 @@ _KINDS = {"studies": "study", "preclinical": "preclinical", "cell-types": "cell-
 _TAG = re.compile(r"<[^>]+>")
 _H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
 _IDS = re.compile(r'(data-pagefind-meta="ids">)([^<]*)')
+# What separates the terms of a list ("A、B及C", "A, B and C"), and the plural ending the alias pattern allows.
+_LIST = re.compile(r"(?:e?s)?\s*(?:[、,，]|and|or|[及和与或])\s*", re.I)
 _strings: dict[str, dict[str, str]] = {}
+# Under `mkdocs serve`: the languages built but not yet indexed, and the indexing thread of the last rebuild.
+_serving: dict = {"on": False, "pending": [], "threads": {}}
 OTHER_LANGUAGES = ("zh",)  # folders of the site that are another language's (mkdocs.yml, i18n languages)
 # Per language: (pattern matching any term's name as a whole word, name → the other names it brings).
 _aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
@@ -105,12 +113,18 @@ def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list
 
     def names_in(part: str, skip: set[str], leading: bool = False) -> list[str]:
         found: dict[str, None] = {}
-        matches = pattern.finditer(part.lower())
-        # a title's subject: its first words, or the other name it gives in brackets ("Intrathecal injection
-        # (lumbar puncture)")
-        for name in dict.fromkeys(m.group(1) for m in matches
-                                  if not leading or not part[:m.start()].strip()
-                                  or part[:m.start()].rstrip()[-1] in "(（"):
+        wanted, listed = [], 0  # listed: where the list of terms a title begins with has reached
+        for m in pattern.finditer(part.lower()):
+            # a title's subject: its first words, the other name it gives in brackets ("Intrathecal injection
+            # (lumbar puncture)"), and each term of a list it begins with ("细胞外囊泡、外泌体及分泌组": the page is
+            # about 外泌体 too; Pagefind cut that title into 外 / 泌 / 体, so 外泌体 typed alone found it no better
+            # than the 21 pages that merely mention exosomes)
+            before = part[:m.start()]
+            if not leading or not before.strip() or before.rstrip()[-1] in "(（" \
+                    or (listed and _LIST.fullmatch(part[listed:m.start()])):
+                wanted.append(m.group(1))
+                listed = m.end() if leading and (not before.strip() or listed) else listed
+        for name in dict.fromkeys(wanted):
             found.update((a, None) for a in table[name]
                          if (keep_present or leading or a.lower() not in lowered) and a not in skip)
         return list(found)
@@ -197,7 +211,73 @@ async def _index(site: Path, lang: str) -> int:
         # The service answers before its writes reach the disk, and closing it ends them: under load that left
         # empty or cut files (pagefind.js of 0 bytes). Wait until every file is whole, then close.
         await _settled(bundle)
+    if lang == "zh":
+        words = sorted(index_words(bundle, lang))
+        (bundle / "atlas-words.zh.json").write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")),
+                                                    encoding="utf-8")
     return sum(int(result["page_count"]) for result in pages)
+
+
+# The words of the Chinese word list: Han characters, possibly with Latin letters or digits (iPS细胞, 3期); two
+# characters or more (a single character is what an unknown word falls back to anyway); at most 8 (longer "words" are
+# whole metadata values, such as a title with its country, which a reader does not type).
+_HAN_WORD = re.compile(r"(?=.*[\u3400-\u9fff])[\u3400-\u9fff\w]{2,8}")
+
+
+def index_words(bundle: Path, lang: str) -> set[str]:
+    """The Chinese words of `lang`'s index in `bundle`, as Pagefind cut them when indexing.
+
+    Why: Pagefind cuts a Chinese page into words with its own dictionary (charabia's jieba) when indexing, and the
+    reader's query with the browser's `Intl.Segmenter`, which knows few medical words (小鼠 → 小 / 鼠, 功能评分量表 →
+    功能 / 评 / 分量 / 表); a page is found only under the words the index holds, so the search box cuts the query
+    with the index's own words instead. Pagefind has no API for its words; each index chunk is a gzip stream of
+    "pagefind_dcd" and a CBOR array whose first item lists [word, pages, variants] (Pagefind 1.5's format, checked by
+    tests/test_search.py); only the words are read, the pages are skipped."""
+    words: set[str] = set()
+    for chunk in sorted((bundle / "index").glob(f"{lang}_*.pf_index")):
+        data = gzip.decompress(chunk.read_bytes())
+        if not data.startswith(b"pagefind_dcd"):
+            raise RuntimeError(f"{chunk}: not a Pagefind 1.5 index chunk (the format changed; see index_words)")
+        at = len(b"pagefind_dcd")
+        for kind in (4, 4):  # the chunk (an array), then its word list (an array)
+            major, count, at = _head(data, at)
+            if major != kind:
+                raise RuntimeError(f"{chunk}: not a Pagefind 1.5 index chunk (the format changed; see index_words)")
+        for _ in range(count):
+            major, _size, at = _head(data, at)  # [word, pages, variants]
+            major, size, at = _head(data, at)
+            if major != 3:
+                raise RuntimeError(f"{chunk}: a word that is not text (the format changed; see index_words)")
+            word = data[at:at + size].decode()
+            if _HAN_WORD.fullmatch(word):
+                words.add(word)
+            at = _skip(data, at + size, 2)
+    return words
+
+
+def _head(data: bytes, at: int) -> tuple[int, int, int]:
+    """A CBOR item's head at `at`: its major type, its count or value, and the offset after the head."""
+    major, info = data[at] >> 5, data[at] & 31
+    if info < 24:
+        return major, info, at + 1
+    if info > 27:
+        raise RuntimeError(f"CBOR item {info} at {at}: not in a Pagefind 1.5 index (see index_words)")
+    size = 1 << (info - 24)
+    return major, int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
+
+
+def _skip(data: bytes, at: int, items: int) -> int:
+    """The offset after `items` CBOR items from `at` (integers, strings, arrays and maps, as Pagefind writes)."""
+    while items:
+        major, value, at = _head(data, at)
+        items -= 1
+        if major in (2, 3):
+            at += value
+        elif major == 4:
+            items += value
+        elif major == 5:
+            items += 2 * value
+    return at
 
 
 async def _settled(bundle: Path, timeout: float = 60) -> None:
@@ -225,6 +305,18 @@ def _whole(path: Path) -> bool:
     return True
 
 
+@guard.hook
+def on_startup(command, dirty):
+    _serving["on"] = command == "serve"
+
+
+@guard.hook
+def on_pre_build(config):
+    # Under `mkdocs serve`, the last rebuild's indexing may still run: let it finish before pages are rewritten.
+    for thread in _serving["threads"].values():
+        thread.join()
+
+
 @event_priority(-50)  # before static-i18n (-100) adds the next language's pages to the site
 @guard.hook
 def on_post_build(config) -> None:
@@ -232,9 +324,31 @@ def on_post_build(config) -> None:
     site = Path(config.site_dir)
     if lang != DEFAULT and site.name == lang:  # static-i18n builds each other language into <site>/<lang>
         site = site.parent
+    if _serving["on"]:
+        # A preview rebuild does not wait for its index (half a save at the real data, mostly Pagefind loading its
+        # Chinese dictionary): the edited page reloads at once and its search catches up a moment later. Indexing
+        # starts once the last language is built, so that it does not slow that language's build down.
+        _serving["pending"].append((site, lang))
+        i18n = config.plugins.get("i18n")
+        if i18n is None or lang == list(i18n.build_languages)[-1]:
+            pending, _serving["pending"] = _serving["pending"], []
+            thread = threading.Thread(target=lambda: [_index_now(*job) for job in pending], daemon=True)
+            _serving["threads"]["last"] = thread
+            thread.start()
+        return
+    try:
+        _index_now(site, lang)
+    except Exception as error:  # a missing binary or a failed run must fail the build, not ship without search
+        raise PluginError(f"Pagefind could not index the {lang} pages: {error}") from error
+
+
+def _index_now(site: Path, lang: str) -> None:
     start = time.perf_counter()
     try:
         pages = asyncio.run(_index(site, lang))
-    except Exception as error:  # a missing binary or a failed run must fail the build, not ship without search
-        raise PluginError(f"Pagefind could not index the {lang} pages: {error}") from error
+    except Exception as error:
+        if not _serving["on"]:
+            raise
+        log.error(f"Pagefind could not index the {lang} pages; the preview's search is out of date: {error}")
+        return
     log.info(f"Pagefind indexed {pages} {lang} pages in {time.perf_counter() - start:.1f} s")
