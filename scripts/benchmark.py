@@ -262,6 +262,14 @@ def edit_loop(port: int | None = None, data: Path | None = None, study: str = "n
                 return round(time.perf_counter() - since, 2)
 
             first_build = wait("mkdocs serve did not come up", lambda html: "</html>" in html)
+            # The first build's search index is written in the background after the site is served (as after every
+            # rebuild); a contributor's first save comes later than that, so wait for it (the Chinese word list is
+            # the index's last file).
+            index = [f"http://127.0.0.1:{port}/{bundle_folder(lang)}{name}"
+                     for lang, name in (("en", "pagefind-entry.json"), ("zh", "atlas-words.zh.json"))]
+            since = time.perf_counter()
+            while not all(page(url) for url in index) and time.perf_counter() - since < 600:
+                time.sleep(0.1)
             record = project / "data" / "studies" / f"{study}.yml"
             original = record.read_text(encoding="utf-8")
             marker = f"benchmark-edit-{int(time.time())}"

@@ -252,3 +252,17 @@ _FIELDS = ["title", "registry_ids", "start", "completion", "status_checked", "en
 def test_any_value_gives_problems_not_an_exception(name, data):
     for problem in schema.validate(data, name, TODAY):
         assert problem.message and problem.fix is not None
+
+
+def test_parsing_the_same_bytes_again_gives_an_independent_copy():
+    raw = b"# header\nname:\n  en: MSC\n  zh: \xe9\x97\xb4\xe5\x85\x85\xe8\xb4\xa8\nlist: [a, b]\n"
+    first = yamlio.parse(raw)
+    first.data["name"]["en"] = "changed"
+    first.data["list"].append("c")
+    again = yamlio.parse(raw)
+    assert again.data == {"name": {"en": "MSC", "zh": "间充质"}, "list": ["a", "b"]}
+    assert again.line_of(("list",)) == 5
+    with pytest.raises(yamlio.YamlError):
+        yamlio.parse(b"a: 015\n")  # a failed parse is never kept: the same bytes fail the same way again
+    with pytest.raises(yamlio.YamlError):
+        yamlio.parse(b"a: 015\n")
