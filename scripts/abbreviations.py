@@ -11,7 +11,6 @@ made up 40 % of the Markdown conversion time, and it marks every use.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping
 
@@ -47,12 +46,18 @@ def expansions(terms: Iterable[Mapping], lang: str) -> dict[str, str]:
     return found
 
 
+def _attribute(text: str) -> str:
+    """`text` as an attribute value that stays one in Markdown: every ASCII sign as a character reference. The mark
+    goes into Markdown, where the link pattern runs before raw HTML is set aside, so `[x](javascript:…)` in a title
+    would become a link inside the attribute; `|` would end a table cell, `"` the attribute."""
+    return "".join(c if c.isalnum() or c == " " or ord(c) > 127 else f"&#{ord(c)};" for c in text)
+
+
 class Marker:
     """`mark` for one language's abbreviations, with the pattern compiled once."""
 
     def __init__(self, found: Mapping[str, str]):
-        # `|` too: the mark may stand in a table cell, where a bare `|` would end the cell.
-        self._titles = {abbr: html.escape(title, quote=True).replace("|", "&#124;") for abbr, title in found.items()}
+        self._titles = {abbr: _attribute(title) for abbr, title in found.items()}
         # Not the tail of a hyphenated name either: CSF in G-CSF is a different word from CSF, cerebrospinal fluid.
         self._pattern = re.compile(r"(?<![A-Za-z0-9])(?<![A-Za-z0-9]-)(" + trie.pattern(found) + r")(?![A-Za-z0-9])") \
             if found else None

@@ -28,7 +28,7 @@ def test_missing_page_shows_404_in_each_language(page, fixture_site):
 
 
 def test_abbreviation_expands_on_keyboard_focus(page, fixture_site):
-    page.goto(fixture_site["url"] + "zh/cell-types/msc-umbilical-cord/")
+    page.goto(fixture_site["url"] + "zh/glossary/")
     abbr = page.locator("abbr").first
     assert abbr.get_attribute("tabindex") == "0"
     abbr.focus()

@@ -82,14 +82,17 @@ def test_abbreviations_never_touch_character_references_tags_comments_or_code(tm
     assert amp_out == '<abbr title="expansion of amp" tabindex="0">amp</abbr> &amp; amp\n'
     # A glossary term cannot end a table cell or an attribute from inside the mark's title.
     marker = abbreviations.Marker({"MSC": 'a | b " c <d>'})
-    assert marker.mark("| MSC |") == '| <abbr title="a &#124; b &quot; c &lt;d&gt;" tabindex="0">MSC</abbr> |'
+    assert marker.mark("| MSC |") == '| <abbr title="a &#124; b &#34; c &#60;d&#62;" tabindex="0">MSC</abbr> |'
+    # Nor can Markdown inside a title (the link pattern runs before raw HTML is set aside) make a link or markup.
+    marked = abbreviations.Marker({"MSC": "[x](javascript:y) *a* `c` {: .x }"}).mark("MSC")
+    assert markdown.markdown(marked) == f"<p>{marked}</p>" and "javascript:" not in marked
 
 
 def test_an_abbreviation_is_not_marked_as_the_tail_of_a_hyphenated_name():
     marker = abbreviations.Marker({"CSF": "cerebrospinal fluid", "MSC-NTF": "MSC-NTF cells"})
     assert marker.mark("G-CSF was given; CSF was sampled.") == \
         'G-CSF was given; <abbr title="cerebrospinal fluid" tabindex="0">CSF</abbr> was sampled.'
-    assert marker.mark("MSC-NTF") == '<abbr title="MSC-NTF cells" tabindex="0">MSC-NTF</abbr>'
+    assert marker.mark("MSC-NTF") == '<abbr title="MSC&#45;NTF cells" tabindex="0">MSC-NTF</abbr>'
 
 
 def _article(data_dir, old: str, new: str):

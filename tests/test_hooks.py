@@ -27,7 +27,7 @@ def test_first_use_outside_links_code_and_markup_is_marked_once(tmp_path):
     out = a11y.on_page_markdown(page, None, config, None)
     assert out == ('# <abbr title="amyotrophic lateral sclerosis" tabindex="0">ALS</abbr> trials { #als }\n\n'
                    '[MSC study](x.md) `MSC` ALS again, '
-                   '<abbr title="umbilical-cord MSC" tabindex="0">UC-MSC</abbr> and '
+                   '<abbr title="umbilical&#45;cord MSC" tabindex="0">UC-MSC</abbr> and '
                    '<abbr title="mesenchymal stem cell" tabindex="0">MSC</abbr>; MSCs, ALSFRS\n\n'
                    '<svg><text>ALS</text></svg>\n<p title="ALS">MSC</p>\n')
 

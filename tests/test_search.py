@@ -115,7 +115,7 @@ def test_filters_in_the_readers_language(page, fixture_site):
     page.locator(".atlas-search__filters summary").click()
     page.wait_for_selector(".atlas-search__filter-list select[name=kind]")
     names = page.eval_on_selector_all(".atlas-search__filter-list label > span", "els => els.map(e => e.textContent)")
-    assert {"页面类型", "细胞类型", "给药途径", "分期", "状态", "证据标签", "国家"} <= set(names), names
+    assert {"页面类型", "细胞类型", "给药途径", "分期", "状态", "证据标签", "国家/地区"} <= set(names), names
     page.select_option("select[name=kind]", value="临床研究")
     links = search(page, "间充质")
     assert links and all("/zh/studies/" in link for link in links), links
