@@ -39,10 +39,6 @@ class Subset(Extension):
                 md.inlinePatterns.deregister(name)
 
 
-def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point
-    return Subset(**kwargs)
-
-
 def problems(text: str) -> Iterator[tuple[int, str, str]]:
     """(line, what, fix) for each use of the syntax the site's Markdown leaves out."""
     text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)

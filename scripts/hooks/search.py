@@ -62,7 +62,7 @@ _IDS = re.compile(r'(data-pagefind-meta="ids">)([^<]*)')
 _LIST = re.compile(r"(?:e?s)?\s*(?:[、,，]|and|or|[及和与或])\s*", re.I)
 _strings: dict[str, dict[str, str]] = {}
 # Under `mkdocs serve`: the languages built but not yet indexed, and the indexing thread of the last rebuild.
-_serving: dict = {"on": False, "pending": [], "threads": {}}
+_serving: dict = {"on": False, "pending": [], "thread": None}
 OTHER_LANGUAGES = ("zh",)  # folders of the site that are another language's (mkdocs.yml, i18n languages)
 # Per language: (pattern matching any term's name as a whole word, name → the other names it brings).
 _aliases: dict[str, tuple[re.Pattern | None, dict[str, list[str]]]] = {}
@@ -313,8 +313,8 @@ def on_startup(command, dirty):
 @guard.hook
 def on_pre_build(config):
     # Under `mkdocs serve`, the last rebuild's indexing may still run: let it finish before pages are rewritten.
-    for thread in _serving["threads"].values():
-        thread.join()
+    if _serving["thread"] is not None:
+        _serving["thread"].join()
 
 
 @event_priority(-50)  # before static-i18n (-100) adds the next language's pages to the site
@@ -332,9 +332,8 @@ def on_post_build(config) -> None:
         i18n = config.plugins.get("i18n")
         if i18n is None or lang == list(i18n.build_languages)[-1]:
             pending, _serving["pending"] = _serving["pending"], []
-            thread = threading.Thread(target=lambda: [_index_now(*job) for job in pending], daemon=True)
-            _serving["threads"]["last"] = thread
-            thread.start()
+            _serving["thread"] = threading.Thread(target=lambda: [_index_now(*job) for job in pending], daemon=True)
+            _serving["thread"].start()
         return
     try:
         _index_now(site, lang)
