@@ -43,6 +43,7 @@ _EN_DATES = [re.compile(p) for p in (
     rf"\b(?P<month>{_MONTH_WORD}) (?P<day>{_DAY_NUM})\b(?!,? [0-9])",                      # March 5
     rf"\b(?P<day>{_DAY_NUM}) (?P<month>{_MONTH_WORD})",                                    # 5 March
 )]
+_ANY_MONTH = re.compile(_MONTH_WORD)  # every English date pattern contains a month's name
 _ISO = re.compile(rf"(?<![0-9])(?P<year>{_YEAR_NUM})-(?P<month>[01][0-9])-(?P<day>[0-3][0-9])(?![0-9])")
 _ZH_NUMERAL = "零〇一二三四五六七八九十两"
 _ZH_NUM = rf"[0-9{_ZH_NUMERAL}]{{1,3}}"
@@ -159,20 +160,31 @@ def numbers_in(text: str, lang: str) -> Numbers:
         return " "
 
     # Ids inside [[links]] are checked as links, not as numbers; a link's own words are read like the rest.
-    text = _LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
-    text = _ISO.sub(take, text)
+    # Each pattern is tried only when the text holds what every match of it must contain (a link's "[[", a date's
+    # "-", a month's name or 月): most texts hold none, and the date patterns are tried at every digit otherwise.
+    if "[[" in text:
+        text = _LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
+    if "-" in text:
+        text = _ISO.sub(take, text)
     if lang == "en":
-        for pattern in _EN_DATES:
-            text = pattern.sub(take, text)
+        if _ANY_MONTH.search(text):
+            for pattern in _EN_DATES:
+                text = pattern.sub(take, text)
+        kept, at = [], 0  # the text without the numbers in words, from the same scan (the pattern is costly)
         for match in _EN_NUMBER.finditer(text):
             value = en_value(match.group(0))
             (out.stated.update if value > 2 else out.possible.update)([str(value)])
-        text = _EN_NUMBER.sub(" ", text)
+            kept += (text[at:match.start()], " ")
+            at = match.end()
+        text = "".join(kept) + text[at:]
     else:
-        for pattern in _ZH_DATES:
-            text = pattern.sub(take, text)
-        text = _ZH_LONE_MONTH_DAY.sub(" ", text)  # a month or a day alone is not compared
-        text = _ZH_PERCENT.sub(lambda m: f" {zh_value(m.group(1))} ", text)  # 百分之五十 = 50
+        if "月" in text:
+            for pattern in _ZH_DATES:
+                text = pattern.sub(take, text)
+        if "月" in text or "日" in text or "号" in text:
+            text = _ZH_LONE_MONTH_DAY.sub(" ", text)  # a month or a day alone is not compared
+        if "百分之" in text:
+            text = _ZH_PERCENT.sub(lambda m: f" {zh_value(m.group(1))} ", text)  # 百分之五十 = 50
         for match in _ZH_RUN.finditer(text):
             value = zh_value(match.group(1))
             if value is None:
