@@ -31,7 +31,6 @@ from .render import GENERATED_DIRS, render_pages
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(".cache") / "atlas-generate.json"
 STAGE = Path(".cache") / "atlas-stage"
-PARALLEL_FROM = 300  # records
 # The interface strings the MkDocs hooks print (the serve error panel, the search box and its dialog's name), in
 # both languages: these keys, and every key starting with a listed prefix.
 HOOK_STRINGS = ("a11y.search_dialog", "serve.errors_title", "serve.errors_fix")
@@ -190,7 +189,7 @@ def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = Non
     loaded = time.perf_counter()
     # Two languages, two cores: worth a fork once the data set is large (a fork costs a few milliseconds).
     records = sum(map(len, site.records.values()))
-    pages = render_pages(site, parallel=records >= PARALLEL_FROM and forked.safe_to_fork())
+    pages = render_pages(site, parallel=records >= forked.WORTH_IT and forked.safe_to_fork())
     rendered = time.perf_counter()
     docs = root / "docs"
     outcome = Outcome(warnings=site.warnings, facts=hook_facts(site),

@@ -318,3 +318,37 @@ def test_validator_reports_the_chinese_rule_with_its_fix(data_dir):
     from scripts import zhtext
     zhtext.main(["--fix", str(path)])
     assert errors_for(data_dir) == []
+
+
+def test_two_processes_load_and_check_exactly_what_one_does(tmp_path, monkeypatch):
+    """A large data set is read and checked in two forked halves (scripts/forked.each): the same records and the
+    same errors, in the same order, as in one process, with every file of the bad-input corpus in the data."""
+    from conftest import fixture_data
+    from scripts import forked
+    from test_bad_input import CASES, place
+
+    data = fixture_data(tmp_path)
+    for i, case in enumerate(CASES):
+        target = Path(case["target"])
+        if (data / target).exists():  # cases share targets: each gets a file of its own
+            target = target.with_name(f"{target.stem}-case{i}{target.suffix}")
+        place(data, {**case, "target": target.as_posix()})
+    (data / "studies" / "nct00000003.yml").write_text((data / "studies").iterdir().__next__().read_text(
+        encoding="utf-8").replace("\nsponsor: ", "\nsponsor: another ", 1), encoding="utf-8")
+
+    def load() -> tuple[dict, list[str], dict]:
+        site, errors = load_site(data, TODAY)
+        return ({k: {i: r.data for i, r in v.items()} for k, v in site.records.items()}, [str(e) for e in errors],
+                site.invalid)
+
+    assert forked.safe_to_fork()
+    monkeypatch.setattr(forked, "WORTH_IT", 10**9)
+    one = load()
+    calls = []
+    real_start = forked.start
+    monkeypatch.setattr(forked, "start", lambda fn: calls.append(fn) or real_start(fn))
+    monkeypatch.setattr(forked, "WORTH_IT", 0)
+    two = load()
+    assert len(calls) == 2  # the files, then the checks across records
+    assert len(one[1]) > len(CASES) / 2 and one[0]["studies"]
+    assert two == one
