@@ -51,7 +51,7 @@ test: $(VENV)/.test-deps /usr/bin/chromium node_modules/.package-lock.json ## in
 	if [ $$rc = 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; exit $$rc
 
 benchmark: $(VENV)/.test-deps /usr/bin/chromium ## measure build, generation, edit loop, page weight, search speed and Lighthouse; record them in benchmarks/ (about 20 minutes)
-	$(PY) -m scripts.benchmark --studies 100 1000 5000 --edit-loop --reader --json benchmarks/results.json
+	$(PY) -m scripts.benchmark --studies 100 1000 5000 --repeat 3 --edit-loop --reader --json benchmarks/results.json
 	bash scripts/lighthouse.sh
 
 test-quick: $(VENV)/.test-deps ## the fast subset: no site build, no browser

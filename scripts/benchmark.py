@@ -160,20 +160,24 @@ def _build(project: Path, skip_generate: bool, serial: bool = False) -> dict:
     if serial:
         env["ATLAS_SERIAL_BUILD"] = "1"  # one language after the other (scripts/hooks/parallel.py off)
     shutil.rmtree(project / "site", ignore_errors=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "mkdocs", "build", "--strict"],
                             cwd=project, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-3000:])
-    peak_kb = int(result.stderr.strip().splitlines()[-1]) if result.stderr.strip() else max(before, 0)
+    peak_kb = int(result.stderr.strip().splitlines()[-1]) if result.stderr.strip() else max(before.ru_maxrss, 0)
+    # CPU seconds of the build and everything it waited for (forked build, Pagefind): on a shared machine, whose
+    # speed drifts by a third between runs, the work done is steadier than the wall time.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     site = project / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     # Pagefind's bundle of each language: its index, filter and fragment files (each gzip-compressed by Pagefind).
     index = {lang: sum(p.stat().st_size for p in (site / bundle_folder(lang)).glob(f"*/{lang}_*")) for lang in ("en", "zh")}
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak_kb / 1024), "pages": pages,
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak_kb / 1024), "pages": pages,
             "ms_per_page": round(1000 * wall / pages, 2), "site_mb": round(size / 2**20, 1),
             "search_index_kb": {k: round(v / 1024) for k, v in index.items()}}
 
@@ -185,7 +189,9 @@ def _clean(project: Path) -> None:
     shutil.rmtree(project / CACHE.parent, ignore_errors=True)
 
 
-def run(n: int) -> dict:
+def run(n: int, repeat: int = 1) -> dict:
+    """One data set of n studies: generation, then the full build from a fresh state `repeat` times (its wall time
+    and ms/page are the median; every run is kept), then MkDocs alone, languages in parallel and in series."""
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
         project = _project(Path(tmp), n)
         outcome = generate(project)  # from a fresh state, as the build hook runs it: load, validate, render, write
@@ -195,8 +201,14 @@ def run(n: int) -> dict:
         noop = generate(project)
         noop_s = time.perf_counter() - start
         records = sum(len(list((project / "data" / kind).glob("*.yml"))) for kind in KINDS)
-        _clean(project)
-        full = _build(project, skip_generate=False)  # generation runs inside, from scratch
+        load = os.getloadavg()[0]
+        runs = []
+        for _ in range(repeat):
+            _clean(project)
+            runs.append(_build(project, skip_generate=False))  # generation runs inside, from scratch
+        full = dict(sorted(runs, key=lambda b: b["wall_s"])[len(runs) // 2])
+        full.update(runs_wall_s=[b["wall_s"] for b in runs], runs_cpu_s=[b["cpu_s"] for b in runs],
+                    load_average_before=round(load, 2), peak_rss_mb=max(b["peak_rss_mb"] for b in runs))
         bare = _build(project, skip_generate=True)  # the same pages, already generated: MkDocs alone
         serial = _build(project, skip_generate=True, serial=True)  # the same, languages one after the other
         t = outcome.seconds
@@ -360,14 +372,15 @@ def reader_on_real_data(port: int = 8150) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    rows = ["| studies | records | load+validate ms/rec | render ms/rec | write ms/rec | build s | pages | ms/page | "
-            "peak RSS MB | build w/o generation s | same, languages in series s | generation share | "
+    rows = ["| studies | records | load+validate ms/rec | render ms/rec | write ms/rec | build s (runs) | CPU s | pages | "
+            "ms/page | peak RSS MB | build w/o generation s | same, languages in series s | generation share | "
             "no-op regen s (files) | site MB | search index KB en/zh |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         b = r["build"]
         rows.append(f"| {r['studies']} | {r['records']} | {r['ms_per_record_load_validate']} | "
-                    f"{r['ms_per_record_render']} | {r['ms_per_record_write']} | {b['wall_s']} | {b['pages']} | "
+                    f"{r['ms_per_record_render']} | {r['ms_per_record_write']} | {b['wall_s']} "
+                    f"({', '.join(map(str, b['runs_wall_s']))}) | {b['cpu_s']} | {b['pages']} | "
                     f"{b['ms_per_page']} | "
                     f"{b['peak_rss_mb']} | {r['build_without_generation']['wall_s']} | "
                     f"{r['build_without_generation_serial']['wall_s']} | "
@@ -381,11 +394,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.benchmark", description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, nargs="+", default=[100], help="sizes to run (default 100)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--repeat", type=int, default=1, help="full builds per size; the median is reported")
     parser.add_argument("--edit-loop", action="store_true", help="also time save-to-reload under mkdocs serve")
     parser.add_argument("--reader", action="store_true",
                         help="also measure page weight and search speed in chromium (real data; needs the test deps)")
     args = parser.parse_args(argv)
-    results = [run(n) for n in args.studies]
+    results = [run(n, args.repeat) for n in args.studies]
     print(table(results))
     loop = edit_loop() if args.edit_loop else None
     if loop:

@@ -44,7 +44,9 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # load_validate, render, write (for the benchmark)
+    # For the benchmark: load_validate; render (with writing the changed pages to the staging folder); write (the
+    # rest: linking docs/ into the staging folder, or moving the pages into docs/).
+    seconds: dict[str, float] = field(default_factory=dict)
     # What the MkDocs hooks need from the data, taken from validated records only (see hook_facts).
     facts: dict = field(default_factory=dict)
     # Set when pages were staged and not yet moved into docs/ (commit(), or discard()).
@@ -187,60 +189,61 @@ def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = Non
         return Outcome(errors=errors, warnings=site.warnings, facts=cache.get("facts", {}))
     site.settings = settings
     loaded = time.perf_counter()
+    docs = root / "docs"
+    present = generated_files(docs)  # one directory walk instead of a stat per page
+    stage = root / STAGE / "docs"
+    if not check:
+        shutil.rmtree(stage.parent, ignore_errors=True)
+    folders: set[Path] = set()
+
+    def keep(rel: str, text: str) -> tuple[int, bool]:
+        """(size, changed) of a page, written into the staging folder if it changed; runs in the process that
+        rendered the page, so the two languages' pages are written at the same time."""
+        data = text.encode("utf-8")
+        if rel in present and (docs / rel).stat().st_size == len(data) and (docs / rel).read_bytes() == data:
+            return len(data), False
+        if not check:
+            target = stage / rel
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_bytes(data)
+        return len(data), True
+
     # Two languages, two cores: worth a fork once the data set is large (a fork costs a few milliseconds).
     records = sum(map(len, site.records.values()))
-    pages = render_pages(site, parallel=records >= forked.WORTH_IT and forked.safe_to_fork())
+    pages = render_pages(site, parallel=records >= forked.WORTH_IT and forked.safe_to_fork(), keep=keep)
     rendered = time.perf_counter()
-    docs = root / "docs"
     outcome = Outcome(warnings=site.warnings, facts=hook_facts(site),
                       seconds={"load_validate": loaded - started, "render": rendered - loaded})
-    present = generated_files(docs)  # one directory walk instead of a stat per page
-    sizes: dict[str, int] = {}
-    changed: dict[str, bytes] = {}
-    for rel, text in pages.items():
-        data = text.encode("utf-8")
-        sizes[rel] = len(data)
-        if rel in present and (docs / rel).stat().st_size == len(data) and (docs / rel).read_bytes() == data:
-            outcome.unchanged += 1
-        else:
-            changed[rel] = data
-    outcome.written = list(changed)
+    outcome.written = [rel for rel, (_, changed) in pages.items() if changed]
+    outcome.unchanged = len(pages) - len(outcome.written)
     outcome.removed = sorted(present - set(pages))
-    outcome.cache = {"fingerprint": key, "files": sizes, "facts": outcome.facts}
+    outcome.cache = {"fingerprint": key, "files": {rel: size for rel, (size, _) in pages.items()},
+                     "facts": outcome.facts}
     if not check:
-        if changed or outcome.removed:
-            outcome.stage = _stage(root, changed, outcome.removed, tree=staged)
+        if outcome.written or outcome.removed:
+            outcome.stage = stage
+            if staged:
+                _link_rest(docs, stage, set(outcome.written) | set(outcome.removed))
+        else:
+            shutil.rmtree(stage.parent, ignore_errors=True)
         if not staged:
             commit(root, outcome)
     outcome.seconds["write"] = time.perf_counter() - rendered
     return outcome
 
 
-def _stage(root: Path, changed: dict[str, bytes], removed: list[str], tree: bool) -> Path:
-    """Write the changed pages under a fresh staging folder; with tree=True, also hard-link every other file of
-    docs/ there (no copy, same content and times), so that the staging folder is a complete docs/ to build from."""
-    stage = root / STAGE
-    shutil.rmtree(stage, ignore_errors=True)
-    docs_stage = stage / "docs"
-    docs_stage.mkdir(parents=True)
-    if tree:
-        docs = root / "docs"
-        skip = set(changed) | set(removed)
-        for folder, dirs, names in os.walk(docs):
-            rel_folder = Path(folder).relative_to(docs)
-            (docs_stage / rel_folder).mkdir(exist_ok=True)
-            for name in names:
-                rel = (rel_folder / name).as_posix()
-                if rel not in skip:
-                    os.link(Path(folder, name), docs_stage / rel, follow_symlinks=False)
-    folders: set[Path] = set()
-    for rel, data in changed.items():
-        target = docs_stage / rel
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        target.write_bytes(data)
-    return docs_stage
+def _link_rest(docs: Path, stage: Path, skip: set[str]) -> None:
+    """Hard-link every file of docs/ but those in `skip` into the staging folder (no copy, same content and times),
+    which then is a complete docs/ to build from."""
+    for folder, _, names in os.walk(docs):
+        rel_folder = Path(folder).relative_to(docs)
+        (stage / rel_folder).mkdir(exist_ok=True)
+        for name in names:
+            rel = (rel_folder / name).as_posix()
+            if rel not in skip:
+                os.link(Path(folder, name), stage / rel, follow_symlinks=False)
 
 
 def commit(root: Path, outcome: Outcome) -> None:

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -638,14 +638,22 @@ def _study_order(rec: Record) -> tuple:
     return (-(int(rec["start"][:4]) if rec.get("start") else 0), rec.id)
 
 
-def render_pages(site: Site, parallel: bool = False) -> dict[str, str]:
+def render_pages(site: Site, parallel: bool = False, keep: Callable[[str, str], Any] | None = None) -> dict[str, Any]:
     """Every generated page for both languages: {'en/studies/index.md': text, 'zh/studies/index.md': text, …}.
     parallel=True renders the Chinese pages in a forked process while this one renders the rest (same output,
-    about half the time on two cores); the caller decides when forking is safe (forked.safe_to_fork)."""
+    about half the time on two cores); the caller decides when forking is safe (forked.safe_to_fork).
+    keep(path, text), if given, is called on each page in the process that rendered it, and what it returns stands
+    in for the text: the generator writes each page there (the two processes write at the same time) and gets its
+    size back, instead of every Chinese page coming back through a pipe."""
     renderer = Renderer(site)
+
+    def pages(**which: Any) -> dict[str, Any]:
+        out = renderer.pages(**which)
+        return out if keep is None else {path: keep(path, text) for path, text in out.items()}
+
     if not parallel:
-        return renderer.pages()
-    chinese = forked.start(lambda: renderer.pages(langs=("zh",), downloads=False))
-    out = renderer.pages(langs=tuple(lang for lang in LANGS if lang != "zh"))
+        return pages()
+    chinese = forked.start(lambda: pages(langs=("zh",), downloads=False))
+    out = pages(langs=tuple(lang for lang in LANGS if lang != "zh"))
     out.update(chinese())
     return dict(sorted(out.items()))
