@@ -212,7 +212,12 @@ def generate(root: Path = ROOT, check: bool = False, today: dt.date | None = Non
 
     # Two languages, two cores: worth a fork once the data set is large (a fork costs a few milliseconds).
     records = sum(map(len, site.records.values()))
-    pages = render_pages(site, parallel=records >= forked.WORTH_IT and forked.safe_to_fork(), keep=keep)
+    try:
+        pages = render_pages(site, parallel=records >= forked.WORTH_IT and forked.safe_to_fork(), keep=keep)
+    except BaseException:  # a page that failed to render: no half-written staging folder stays behind
+        if not check:
+            shutil.rmtree(stage.parent, ignore_errors=True)
+        raise
     rendered = time.perf_counter()
     outcome = Outcome(warnings=site.warnings, facts=hook_facts(site),
                       seconds={"load_validate": loaded - started, "render": rendered - loaded})

@@ -147,3 +147,34 @@ def test_outdated_translation_is_a_warning_only_for_the_preview(tmp_path):
     assert not preview.errors and any("outdated" in w.message for w in preview.warnings)
     page = (project / "docs" / "zh" / "studies" / "nct00000001.md").read_text(encoding="utf-8")
     assert "!!! warning" in page  # the pending notice on the Chinese page
+
+
+def test_a_page_that_fails_to_render_leaves_docs_and_no_staged_pages(tmp_path, monkeypatch):
+    """Pages are written to the staging folder as they are rendered (scripts/render.render_pages' keep): when a later
+    page fails, the ones already written are dropped with the folder, and docs/ is as it was."""
+    import pytest
+
+    from scripts import render
+    from scripts.generate import STAGE
+
+    project = _project(tmp_path)
+    assert not generate(project, today=TODAY).errors
+    before = _snapshot(project / "docs")
+    study = project / "data" / "studies" / "nct00000001.yml"
+    study.write_text(study.read_text(encoding="utf-8").replace("enrolled: 48", "enrolled: 49"), encoding="utf-8")
+    real = render.Renderer.pages
+    staged_pages = []
+
+    class FailsAtTheLastPage(dict):
+        def items(self):
+            yield from list(dict.items(self))[:-1]
+            staged_pages.extend((project / STAGE).rglob("*.md"))  # the changed pages are in the staging folder
+            raise RuntimeError("the next page failed")
+
+    monkeypatch.setattr(render.Renderer, "pages", lambda self, **which: FailsAtTheLastPage(real(self, **which)))
+    for staged in (True, False):
+        with pytest.raises(RuntimeError, match="the next page failed"):
+            generate(project, today=TODAY, staged=staged)
+        assert not (project / STAGE).exists()
+        assert _snapshot(project / "docs") == before
+    assert staged_pages
