@@ -1,6 +1,6 @@
 """Run a function in a forked copy of this process, for work that splits cleanly across CPU cores (rendering one
-language while the parent renders the other). The child inherits everything in memory, so nothing is sent to it;
-its result comes back pickled through a pipe.
+language while the parent renders the other; reading and checking every other record file). The child inherits
+everything in memory, so nothing is sent to it; its result comes back pickled through a pipe.
 
 Reads and writes: nothing itself. Only where os.fork exists (Linux, macOS); callers fall back to running in-process.
 """

@@ -1,7 +1,8 @@
 """Render a loaded Site into Markdown pages for both languages: one pure function, `render_pages(site)`.
 
 Reads: the Jinja templates in scripts/templates/ (one per page kind; partials start with `_`). Writes: nothing —
-it returns {relative path under docs/: page text}, the same relative paths under en/ and zh/. No clock, no I/O
+it returns {relative path under docs/: page text}, the same relative paths under en/ and zh/ (or, given `keep`,
+what keep(path, text) returns for each page: the generator's writing, called where the page was rendered). No clock, no I/O
 beyond templates, deterministic order, so two runs give byte-identical output.
 
 Safety: every value printed with {{ }} passes through `_finalize`, which escapes it for Markdown and HTML unless it
