@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import TODAY, copy_project, fixture_data
 from scripts.generate import generate
 
@@ -152,8 +154,6 @@ def test_outdated_translation_is_a_warning_only_for_the_preview(tmp_path):
 def test_a_page_that_fails_to_render_leaves_docs_and_no_staged_pages(tmp_path, monkeypatch):
     """Pages are written to the staging folder as they are rendered (scripts/render.render_pages' keep): when a later
     page fails, the ones already written are dropped with the folder, and docs/ is as it was."""
-    import pytest
-
     from scripts import render
     from scripts.generate import STAGE
 

@@ -333,8 +333,6 @@ def test_two_processes_load_and_check_exactly_what_one_does(tmp_path, monkeypatc
         if (data / target).exists():  # cases share targets: each gets a file of its own
             target = target.with_name(f"{target.stem}-case{i}{target.suffix}")
         place(data, {**case, "target": target.as_posix()})
-    (data / "studies" / "nct00000003.yml").write_text((data / "studies").iterdir().__next__().read_text(
-        encoding="utf-8").replace("\nsponsor: ", "\nsponsor: another ", 1), encoding="utf-8")
 
     def load() -> tuple[dict, list[str], dict]:
         site, errors = load_site(data, TODAY)
