@@ -105,7 +105,16 @@ def url_path(path: str) -> str:
 def relative(target: str, current: str) -> str:
     """Link from page `current` to `target` (both docs-relative, target may carry #anchor)."""
     path, _, anchor = target.partition("#")
-    rel = posixpath.relpath(path, posixpath.dirname(current) or ".")
+    here = posixpath.dirname(current)
+    parts, base = path.split("/"), here.split("/") if here else []
+    if "" in parts or "." in parts or ".." in parts or "." in base or ".." in base or "" in base:
+        rel = posixpath.relpath(path, here or ".")  # not a plain path (./, ../, //): let posixpath work it out
+    else:
+        # What posixpath.relpath gives for plain relative paths, without its two os.getcwd() calls per link.
+        common = 0
+        while common < min(len(parts) - 1, len(base)) and parts[common] == base[common]:
+            common += 1
+        rel = "/".join([".."] * (len(base) - common) + parts[common:])
     return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -149,7 +158,10 @@ class Renderer:
 
         def t(key: str, **values: Any) -> Md:
             """Interface string `key` with {placeholders} filled; values are escaped unless Md."""
-            return Md("".join(part if literal else _finalize(values[part]) for literal, part in parsed[key]))
+            parts = parsed[key]
+            if len(parts) == 1 and parts[0][0]:  # no placeholder (most strings): the same text every time
+                return parts[0][1]
+            return Md("".join(part if literal else _finalize(values[part]) for literal, part in parts))
 
         def plain_t(key: str, **values: Any) -> str:
             """Interface string as plain text (for code blocks, whose content Markdown escapes itself)."""
@@ -325,7 +337,7 @@ class Renderer:
         """Each interface string split once into escaped literal parts and placeholder names."""
         if lang not in self._parsed:
             self._parsed[lang] = {
-                key: [(False, p[1:-1]) if re.fullmatch(r"\{[a-z_]+\}", p) else (True, escape(p) if p.strip() else p)
+                key: [(False, p[1:-1]) if re.fullmatch(r"\{[a-z_]+\}", p) else (True, escape(p) if p.strip() else Md(p))
                       for p in re.split(r"(\{[a-z_]+\})", template)]
                 for key, template in self.site.strings[lang].items()}
         return self._parsed[lang]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 import markdown
@@ -11,7 +12,7 @@ import yaml
 from conftest import ROOT, TODAY
 from scripts import forked, markdown_subset
 from scripts.records import load_site
-from scripts.render import escape, render_pages
+from scripts.render import escape, relative, render_pages
 
 NASTY = [
     "<script>alert(1)</script>",
@@ -232,6 +233,16 @@ def _stock(text: str) -> str:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""), Loader=yaml.SafeLoader)
     exts = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
     return markdown.Markdown(extensions=exts).convert(text)
+
+
+def test_relative_links_are_what_posixpath_gives():
+    pages = ["index.md", "about.md", "studies/index.md", "studies/x.md", "references/index.md", "a/b/c.md", "a/b.md",
+             "a/bc/d.md", "ab/c.md", "./studies/x.md", "../other.md", "studies//x.md"]
+    for current in pages:
+        for target in pages:
+            for anchor in ("", "#ref-a-2020"):
+                assert relative(target + anchor, current) == posixpath.relpath(target, posixpath.dirname(current)
+                                                                               or ".") + anchor, (target, current)
 
 
 def test_hand_written_pages_are_held_to_the_subset():

@@ -41,7 +41,9 @@ def _outer_build_done(config) -> bool:
 
 @guard.hook
 def on_post_page(output: str, page, config) -> str:
-    return _ALT_RE.sub("", output)
+    head = output.find("</head>")  # the alternates are in the head: the rest of the page need not be searched
+    head = len(output) if head < 0 else head
+    return _ALT_RE.sub("", output[:head]) + output[head:]
 
 
 @guard.hook

@@ -119,11 +119,13 @@ def page_aliases(text: str, lang: str, title: str = "") -> tuple[list[str], list
             # (lumbar puncture)"), and each term of a list it begins with ("细胞外囊泡、外泌体及分泌组": the page is
             # about 外泌体 too; Pagefind cut that title into 外 / 泌 / 体, so 外泌体 typed alone found it no better
             # than the 21 pages that merely mention exosomes)
-            before = part[:m.start()]
-            if not leading or not before.strip() or before.rstrip()[-1] in "(（" \
-                    or (listed and _LIST.fullmatch(part[listed:m.start()])):
+            if not leading:  # in the text, every name counts
                 wanted.append(m.group(1))
-                listed = m.end() if leading and (not before.strip() or listed) else listed
+                continue
+            before = part[:m.start()]
+            if not before.strip() or before.rstrip()[-1] in "(（" or (listed and _LIST.fullmatch(part[listed:m.start()])):
+                wanted.append(m.group(1))
+                listed = m.end() if not before.strip() or listed else listed
         for name in dict.fromkeys(wanted):
             found.update((a, None) for a in table[name]
                          if (keep_present or leading or a.lower() not in lowered) and a not in skip)
