@@ -16,9 +16,12 @@ from collections.abc import Iterable, Mapping
 
 from . import trie
 
-# What no abbreviation may be marked in, as one alternation (earlier alternatives win at the same position):
+# What no abbreviation may be marked in, as one alternation (earlier alternatives win at the same position). The
+# lookahead holds the characters the alternatives can start with: `re` then skips every other position at once,
+# instead of trying all ten alternatives there (half the scan's time).
 _PROTECTED = re.compile(
     r"""
+    (?=[-`~<&!\[?{ \t])(?:
       \A---\n.*?\n---\n                                   # front matter
     | ^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[ \t]*$      # fenced code
     | <!--.*?-->                                          # comments
@@ -29,7 +32,7 @@ _PROTECTED = re.compile(
     | !?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:<[^>\n]*>|[^)\n]*)\)  # links and images: words and address
     | ^[ \t]*(?:!!!|\?\?\?)[^\n]*                        # admonition lines (the title is an attribute value)
     | \{[ \t]*[#.][^}\n]*\}                               # attribute lists ({ #anchor })
-    """,
+    )""",
     re.S | re.M | re.I | re.X,
 )
 
