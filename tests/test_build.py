@@ -144,30 +144,35 @@ def test_a_strict_build_that_fails_after_generation_leaves_docs_and_site_byte_id
     assert after["site/studies/nct00000001/index.html"] != before["site/studies/nct00000001/index.html"]
 
 
-def test_the_two_languages_built_in_parallel_give_the_serial_build_byte_for_byte(tmp_path):
+def test_the_parallel_build_and_the_kept_navigation_give_the_plain_build_byte_for_byte(tmp_path):
     """scripts/hooks/parallel.py builds Chinese in a forked process: the same site as static-i18n's serial build,
     byte for byte (the 404 pages' language switch points at the home pages in both; the serial build once took it
-    from the last English page built)."""
+    from the last English page built). The navigation kept per folder (scripts/hooks/theme.py) gives the same
+    pages as Material rendering it on every page."""
     import os
 
     from conftest import FIXTURE_DATA, copy_project
 
     project = copy_project(tmp_path / "p", FIXTURE_DATA)
     sites = {}
-    for serial in ("1", "0"):
+    for serial, nav_cache in (("1", "1"), ("0", "1"), ("0", "0")):
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="http://127.0.0.1:8000/",
-                   SOURCE_DATE_EPOCH="1700000000", ATLAS_SERIAL_BUILD=serial)
+                   SOURCE_DATE_EPOCH="1700000000", ATLAS_SERIAL_BUILD=serial, ATLAS_NAV_CACHE=nav_cache)
         result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
                                 capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stderr[-3000:]
         site = project / "site"
         # The Pagefind indexes (site/pagefind/, site/zh/pagefind/) are derived from the pages compared here, under
         # content-hashed names that change with any page they index; tests/test_search.py tests them.
-        sites[serial] = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
-                         if p.is_file() and not p.relative_to(site).as_posix().startswith(("pagefind/", "zh/pagefind/"))}
-    serial, parallel = sites["1"], sites["0"]
-    assert set(serial) == set(parallel)
+        sites[serial, nav_cache] = {
+            p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and not p.relative_to(site).as_posix().startswith(("pagefind/", "zh/pagefind/"))}
+    serial, parallel, uncached = sites["1", "1"], sites["0", "1"], sites["0", "0"]
+    assert set(serial) == set(parallel) == set(uncached)
     assert [name for name in serial if serial[name] != parallel[name]] == []
+    assert [name for name in uncached if uncached[name] != parallel[name]] == []
+    # the kept navigation is there: a record page's sidebar lists the sections
+    assert b'class="md-nav md-nav--primary"' in parallel["studies/nct00000001/index.html"]
     assert b'<a href="/" hreflang="en" class="md-select__link">' in parallel["zh/404.html"]
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
 
