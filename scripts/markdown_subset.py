@@ -8,7 +8,11 @@ scripts/render.py, so it cannot produce them either), and the hand-written pages
 1000 studies. Two more shortcuts change no output either:
 - a piece of text that contains none of the characters the remaining patterns start with (a table cell "Phase 1/2",
   most Chinese sentences) is kept as it is instead of being tried against each pattern in turn: another 15-20 %;
-- "is this tag block-level?" (asked for every element, several times) looks in a set instead of a list of 60 names.
+- "is this tag block-level?" (asked for every element, several times) looks in a set instead of a list of 60 names;
+- the search for raw HTML blocks (Python's `html.parser` run over the whole page) runs only over the lines where a
+  block can start and the two after them: on a generated record page that is its first line, the "generated from"
+  comment; the rest of the page, where no line starts with a block-level tag, a comment or a declaration, comes back
+  from that search unchanged.
 tests/test_render.py checks that every page, generated and hand-written, converts byte for byte as with stock
 Python-Markdown.
 """
@@ -53,6 +57,7 @@ class Subset(Extension):
                 md.inlinePatterns.deregister(name)
         md.treeprocessors.register(_QuickInline(md), "inline", 20)  # Python-Markdown's own name and priority
         md.preprocessors.register(_BlockLevelSet(md), "atlas_block_level_set", 100)  # first of all
+        md.preprocessors.register(_QuickHtmlBlock(md), "html_block", 20)  # Python-Markdown's own name and priority
 
 
 class _QuickInline(treeprocessors.InlineProcessor):
@@ -91,6 +96,42 @@ class _BlockLevelSet(preprocessors.Preprocessor):
         names = frozenset(self.md.block_level_elements)
         self.md.is_block_level = lambda tag: isinstance(tag, str) and tag.lower().rstrip("/") in names
         return lines
+
+
+# Where html.parser may start a raw HTML block (Python-Markdown 3.11's HTMLExtractor): at the start of a line (after at
+# most three spaces; tabs are spaces by then), a comment, declaration or processing instruction, an end tag, or a
+# start tag whose name is block-level (group 1, checked against the Markdown object's names).
+_RAW_START = re.compile(r"^ {0,3}<(?:[!?/]|([a-zA-Z][^\s/>`\x00]*))", re.M)
+_ONE_LINE_COMMENT = re.compile(r" {0,3}<!--(?:(?!-->).)*-->")
+
+
+class _QuickHtmlBlock(preprocessors.HtmlBlockPreprocessor):
+    """Python-Markdown's raw HTML block preprocessor, run only over the part of the page where a block can start.
+    Text in which nothing can start a block passes through its parser unchanged (tags, entities and comments inside
+    a line are kept as written), so: no such line, and the lines are returned as they are; one such line that is a
+    whole one-line comment (the generated pages' first line), and the parser runs over the text up to two lines
+    after it (as far as it looks ahead to decide about the blank line after a block), the rest following unchanged
+    if the parser ended that part in its starting state; anything else, and it runs over the whole page."""
+
+    def run(self, lines):
+        starts = []
+        for number, line in enumerate(lines):
+            match = _RAW_START.match(line)
+            if match and (match.group(1) is None or self.md.is_block_level(match.group(1))):
+                starts.append(number)
+                if len(starts) > 1:
+                    return super().run(lines)
+        if not starts:
+            return lines
+        cut = starts[0] + 3
+        if cut >= len(lines) or not _ONE_LINE_COMMENT.fullmatch(lines[starts[0]]):
+            return super().run(lines)
+        parser = preprocessors.HTMLExtractor(self.md)
+        parser.feed("\n".join(lines[:cut]))
+        if parser.inraw or parser.intail or parser._cache or parser.rawdata or parser.cdata_elem is not None:
+            return super().run(lines)  # the part ended inside something the rest may continue: no shortcut
+        parser.close()
+        return "".join(parser.cleandoc).split("\n") + lines[cut:]
 
 
 def problems(text: str) -> Iterator[tuple[int, str, str]]:
