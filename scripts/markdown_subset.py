@@ -5,7 +5,7 @@ Reads and writes nothing. Python-Markdown tries every inline pattern on every pi
 never write images, reference-style links, e-mail autolinks or hard line breaks (text from data/ is escaped by
 scripts/render.py, so it cannot produce them either), and the hand-written pages are held to the same subset by
 `problems` (run by the validator). Leaving those patterns out makes the Markdown conversion about a fifth faster at
-1000 studies. Two more shortcuts change no output either:
+1000 studies. Three more shortcuts change no output either:
 - a piece of text that contains none of the characters the remaining patterns start with (a table cell "Phase 1/2",
   most Chinese sentences) is kept as it is instead of being tried against each pattern in turn: another 15-20 %;
 - "is this tag block-level?" (asked for every element, several times) looks in a set instead of a list of 60 names;
@@ -101,7 +101,7 @@ class _BlockLevelSet(preprocessors.Preprocessor):
 # Where html.parser may start a raw HTML block (Python-Markdown 3.11's HTMLExtractor): at the start of a line (after at
 # most three spaces; tabs are spaces by then), a comment, declaration or processing instruction, an end tag, or a
 # start tag whose name is block-level (group 1, checked against the Markdown object's names).
-_RAW_START = re.compile(r"^ {0,3}<(?:[!?/]|([a-zA-Z][^\s/>`\x00]*))", re.M)
+_RAW_START = re.compile(r" {0,3}<(?:[!?/]|([a-zA-Z][^\s/>`\x00]*))")  # matched at the start of each line
 _ONE_LINE_COMMENT = re.compile(r" {0,3}<!--(?:(?!-->).)*-->")
 
 
