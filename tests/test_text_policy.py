@@ -183,18 +183,24 @@ def test_partial_dates_up_to_ten_years_ahead_are_accepted():
     assert not list(schema._check(str(TODAY.year + 10), spec, "study.schema.json", ("completion",), TODAY))
 
 
+# What the "linear" and "quickly" tests allow. The inputs are sized so that a quadratic check takes minutes (a plain
+# pairwise comparison of the 50,000 strings below, 43 s on this project's machine kind), while the linear ones take
+# 0.05–0.4 s; a bound of 2 s left too little room for a shared machine that runs twice as slow under load.
+LINEAR_S = 10
+
+
 def test_duplicate_check_is_linear():
     spec = {"type": "array", "uniqueItems": True, "maxItems": 100_000, "items": {"type": "string"}}
     items = [f"item-{i}" for i in range(50_000)] + ["item-7"]
     started = time.perf_counter()
     found = list(schema._check(items, spec, "x", ("list",), TODAY))
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < LINEAR_S
     assert [p.path for p in found] == [("list", 50_000)]
     records = [{"a": i, "b": [i, {"c": str(i)}]} for i in range(50_000)] + [{"b": [3, {"c": "3"}], "a": 3}]
     spec = {"type": "array", "uniqueItems": True, "maxItems": 100_000}
     started = time.perf_counter()
     assert [p.path for p in schema._check(records, spec, "x", ("list",), TODAY)] == [("list", 50_000)]
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < LINEAR_S
 
 
 def test_validator_is_linear_on_a_file_of_50000_list_items(data_dir):
@@ -203,14 +209,14 @@ def test_validator_is_linear_on_a_file_of_50000_list_items(data_dir):
     study.write_text(text.replace("countries: [CN, US]", "countries: [" + "CN, " * 50_000 + "US]"), encoding="utf-8")
     started = time.perf_counter()
     _, errors = load_site(data_dir, TODAY)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < LINEAR_S
     assert any("countries: has 50001 items, more than the 1000 allowed" in str(e) for e in errors), errors[:3]
 
 
 def test_a_file_full_of_forbidden_characters_is_reported_quickly_and_briefly():
     started = time.perf_counter()
     found = problems("".join(f"k{i}: 'a\u200bb\u200bc'\n" for i in range(10_000)))
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < LINEAR_S
     assert len(found) == yamlio.MAX_REPORTED + 1 and found[-1][3] == "and 19950 more characters like these"
     assert found[1][:3] == (1, 9, ("k0",))  # the second of one value's characters, at its own column
 
