@@ -4,6 +4,7 @@ loading only when search is used, the keyboard, filters, screen-reader count, ba
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -172,6 +173,75 @@ def test_only_the_article_is_indexed_with_filters_and_aliases(fixture_site):
     assert words == sorted(index_words(site / "zh" / "pagefind", "zh")) and len(words) > 50, len(words)
     assert all(re.search(r"[\u3400-\u9fff]", w) and 2 <= len(w) <= 8 for w in words)
     assert {"干细胞", "间充质"} & set(words), words[:40]
+
+
+def _bundle(folder) -> dict:
+    """What a Pagefind bundle holds, whatever order Pagefind read the pages in (the order it walks the folder):
+    the pages (fragment files, named by their contents, with their word counts), each word with the pages and
+    positions it is found at, each filter value with its pages. Pagefind 1.5's files: gzip, "pagefind_dcd", then
+    CBOR; pages are numbered in the order they were read, and in the index by the difference from the previous one.
+    """
+    import cbor2
+
+    def read(path):
+        return cbor2.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+
+    meta = read(next(folder.glob("*.pf_meta")))
+    pages = [page for page, _ in meta[1]]
+
+    def located(postings) -> list:
+        number, found = 0, []
+        for step, *where in postings:
+            number += step
+            found.append((pages[number], repr(where)))
+        return sorted(found)
+
+    words = {}
+    for chunk in (folder / "index").iterdir():
+        for word, postings, variants in read(chunk)[0]:  # variants: the word's other spellings (rodríguez)
+            words[word] = (located(postings), sorted((form, located(found)) for form, found in variants))
+    filters = {}
+    for path in (folder / "filter").iterdir():
+        name, values = read(path)
+        filters[name] = {value: sorted(pages[n] for n in numbers) for value, numbers in values}
+    return {"pages": sorted(map(tuple, meta[1])), "fragments": sorted(f.name for f in (folder / "fragment").iterdir()),
+            "words": words, "filters": filters}
+
+
+@pytest.mark.parametrize("built", ["fixture_site", "real_site"])
+def test_the_index_of_the_articles_alone_is_the_index_of_the_whole_pages(built, request, tmp_path):
+    """The build gives Pagefind each page's article alone (search_hook._copy_articles); indexed whole, as Pagefind
+    would index the site itself, the same pages give the same bundle."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
+
+    site = request.getfixturevalue(built)["site"]
+
+    async def whole(root, globs, out):
+        async with PagefindService() as service:
+            index = await service.create_index(config=IndexConfig(output_path=str(out),
+                                                                  exclude_selectors=search_hook.EXCLUDE))
+            for glob in globs:
+                await index.add_directory(str(root), glob=glob)
+            await index.write_files()
+            await search_hook._settled(out)
+
+    folders = sorted(p.name for p in site.iterdir() if p.is_dir() and p.name not in ("zh", "pagefind"))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, whole(site, ["index.html", "{" + ",".join(folders) + "}/**/index.html"],
+                                       tmp_path / "en")).result()
+        pool.submit(asyncio.run, whole(site / "zh", ["**/index.html"], tmp_path / "zh")).result()
+    for lang, bundle in (("en", site / "pagefind"), ("zh", site / "zh" / "pagefind")):
+        assert _bundle(tmp_path / lang) == _bundle(bundle), lang
+        assert len(_bundle(bundle)["pages"]) > 20 and len(_bundle(bundle)["words"]) > 500
+    copies = search_hook._copy_articles(site / "zh", tmp_path / "articles")
+    assert copies == len(_bundle(site / "zh" / "pagefind")["pages"])
+    copied = (tmp_path / "articles" / "studies" / "index.html").read_text(encoding="utf-8")
+    assert copied.lstrip().startswith("<!doctype html>") and '<html lang="zh"' in copied and "md-header" not in copied
 
 
 def test_each_term_of_the_list_a_title_begins_with_names_the_page(monkeypatch):
