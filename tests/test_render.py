@@ -215,6 +215,15 @@ def test_the_markdown_subset_changes_no_page(data_dir):
     quick = subset.treeprocessors["inline"]
     subset.convert("| Phase | 1/2 |\n|---|---|\n| a | b |\n\nPlain words and a [link](x.md).")
     assert quick._has_syntax is not None and quick._has_syntax("Phase 1/2") is None
+    tried = []
+    apply = markdown.treeprocessors.InlineProcessor._InlineProcessor__applyPattern
+    try:
+        markdown.treeprocessors.InlineProcessor._InlineProcessor__applyPattern = \
+            lambda self, pattern, *rest: tried.append(type(pattern).__name__) or apply(self, pattern, *rest)
+        subset.reset().convert("A cell with a [link](x.md) and no other syntax.")
+    finally:
+        markdown.treeprocessors.InlineProcessor._InlineProcessor__applyPattern = apply
+    assert set(tried) == {"LinkInlineProcessor"}, tried  # the other patterns need a character the text lacks
     # The hand-written pages: those outside the generated sections (docs/<lang>/about.md, index.md).
     hand_written = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*/*.md"))}
     assert len(hand_written) >= 4
