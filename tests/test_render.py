@@ -246,13 +246,18 @@ def test_the_markdown_subset_changes_no_page(data_dir):
     slow.treeprocessors.register(markdown.treeprocessors.InlineProcessor(slow), "inline", 20)
     slow.preprocessors.register(markdown.preprocessors.HtmlBlockPreprocessor(slow), "html_block", 20)
     slow.preprocessors.deregister("atlas_block_level_set")
+    slow.parser.blockprocessors.register(markdown.extensions.tables.TableProcessor(
+        slow.parser, slow.parser.blockprocessors["table"].config), "table", 75)
     comment = "<!-- generated from data/x.yml -->"
     after = ["", "text", "<div>block</div>", "<div>\nopen", "<span>open", "a <span>b</span> c", "&amp", "&amp; x",
              "<script>x", "x <!-- inline --> y", "<!-- second -->", "  <!-- indented -->", "<p>para</p>\n\nafter",
              "<span><!-- in span --></span>", "</div>", "<hr>", "<br>", "<?php x ?>", "<![CDATA[x]]>", "`<div>`"]
     html_cases = [comment, f"\n{comment}", f"{comment} tail", f"{comment}<div>x</div>"] + [
         f"{comment}\n{a}\n{b}\n{c}" for a in after for b in ("", "# Title", "<div>x</div>") for c in after[:8]]
-    for text in NASTY + [" ".join(NASTY), "\n\n".join(NASTY)] + html_cases:
+    cells = ["a", "`x|y`", "\\|", "a \\| b", "\\\\", "``a|`b``", "\\`c|d`", "[l](x.md)", ""]
+    table_cases = [f"| h | i |\n|---|---|\n| {a} | {b} |" for a in cells for b in cells] + [
+        f"h | i\n--- | ---\n{a} | {b}" for a in cells for b in cells]
+    for text in NASTY + [" ".join(NASTY), "\n\n".join(NASTY)] + html_cases + table_cases:
         assert subset.reset().convert(text) == slow.reset().convert(text), text
 
 
