@@ -5,13 +5,14 @@ Reads and writes nothing. Python-Markdown tries every inline pattern on every pi
 never write images, reference-style links, e-mail autolinks or hard line breaks (text from data/ is escaped by
 scripts/render.py, so it cannot produce them either), and the hand-written pages are held to the same subset by
 `problems` (run by the validator). Leaving those patterns out makes the Markdown conversion about a fifth faster at
-1000 studies. Three more shortcuts change no output either:
+1000 studies. More shortcuts change no output either:
 - a piece of text that contains none of the characters the remaining patterns start with (a table cell "Phase 1/2",
-  most Chinese sentences) is kept as it is instead of being tried against each pattern in turn: another 15-20 %;
-  and a pattern is not tried on text without a character it starts with (a cell holding a link meets the link
-  pattern alone);
-- "is this tag block-level?" (asked for every element, several times) looks in a set instead of a list of 60 names,
-  and a table row without code or backslashes is cut at its pipes without the scan for them;
+  most Chinese sentences) is kept as it is instead of being tried against each pattern in turn (another 15-20 %),
+  and a pattern is not tried on text without a character it starts with (a cell with a link meets the link pattern
+  alone);
+- "is this tag block-level?" (asked for every element, several times) looks in a set instead of a list of 60 names;
+- a block is not tested for a heading, rule, quote or table when it lacks the character each needs, and a table row
+  without code or backslashes is cut at its pipes without the scan for them;
 - the search for raw HTML blocks (Python's `html.parser` run over the whole page) runs only over the lines where a
   block can start and the two after them: on a generated record page that is its first line, the "generated from"
   comment; the rest of the page, where no line starts with a block-level tag, a comment or a declaration, comes back
@@ -22,10 +23,11 @@ Python-Markdown.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
-from markdown import preprocessors, treeprocessors, util
+from markdown import blockprocessors, preprocessors, treeprocessors, util
 from markdown.extensions import Extension, tables
 
 # Python-Markdown's names for the inline patterns left out.
@@ -63,7 +65,27 @@ class Subset(Extension):
         md.preprocessors.register(_QuickHtmlBlock(md), "html_block", 20)  # Python-Markdown's own name and priority
         table = md.parser.blockprocessors["table"] if "table" in md.parser.blockprocessors else None
         if type(table) is tables.TableProcessor:
-            md.parser.blockprocessors.register(_QuickTable(md.parser, table.config), "table", 75)  # its own name and priority
+            # Its own name and priority.
+            md.parser.blockprocessors.register(_QuickTable(md.parser, table.config), "table", 75)
+        for name, (kind, holds) in _BLOCK_NEEDS.items():
+            processor = md.parser.blockprocessors[name] if name in md.parser.blockprocessors else None
+            if type(processor) is kind:
+                processor.test = functools.partial(_tested_if, holds, processor.test)
+
+
+# What a block must hold for these block processors to take it: each one's test is a regular expression that cannot
+# match without it (Python-Markdown 3.11's), so a block without it is not tried (most blocks are paragraphs, tried
+# against every processor in turn).
+_BLOCK_NEEDS = {
+    "hashheader": (blockprocessors.HashHeaderProcessor, lambda block: "#" in block),
+    "setextheader": (blockprocessors.SetextHeaderProcessor, lambda block: "\n=" in block or "\n-" in block),
+    "hr": (blockprocessors.HRProcessor, lambda block: "-" in block or "_" in block or "*" in block),
+    "quote": (blockprocessors.BlockQuoteProcessor, lambda block: ">" in block),
+}
+
+
+def _tested_if(holds, test, parent, block) -> bool:
+    return holds(block) and test(parent, block)
 
 
 class _QuickInline(treeprocessors.InlineProcessor):
@@ -112,7 +134,12 @@ class _QuickInline(treeprocessors.InlineProcessor):
 class _QuickTable(tables.TableProcessor):
     """The tables extension's block processor, except that a row holding neither a backtick nor a backslash is cut
     at its pipes at once: with neither, every pipe is a cell's edge (none is escaped or inside code), which is what
-    the full scan finds."""
+    the full scan finds; and a block whose first line has no pipe is not a table, without the test's scan."""
+
+    def test(self, parent, block):
+        # A table's first line holds a pipe, and a second line follows (the test's own first conditions).
+        first, newline, _ = block.partition("\n")
+        return bool(newline) and "|" in first and super().test(parent, block)
 
     def _split(self, row):
         if "`" not in row and "\\" not in row:

@@ -248,6 +248,8 @@ def test_the_markdown_subset_changes_no_page(data_dir):
     slow.preprocessors.deregister("atlas_block_level_set")
     slow.parser.blockprocessors.register(markdown.extensions.tables.TableProcessor(
         slow.parser, slow.parser.blockprocessors["table"].config), "table", 75)
+    for name, priority in (("hashheader", 70), ("setextheader", 60), ("hr", 50), ("quote", 20)):
+        slow.parser.blockprocessors.register(markdown_subset._BLOCK_NEEDS[name][0](slow.parser), name, priority)
     comment = "<!-- generated from data/x.yml -->"
     after = ["", "text", "<div>block</div>", "<div>\nopen", "<span>open", "a <span>b</span> c", "&amp", "&amp; x",
              "<script>x", "x <!-- inline --> y", "<!-- second -->", "  <!-- indented -->", "<p>para</p>\n\nafter",
@@ -257,7 +259,11 @@ def test_the_markdown_subset_changes_no_page(data_dir):
     cells = ["a", "`x|y`", "\\|", "a \\| b", "\\\\", "``a|`b``", "\\`c|d`", "[l](x.md)", ""]
     table_cases = [f"| h | i |\n|---|---|\n| {a} | {b} |" for a in cells for b in cells] + [
         f"h | i\n--- | ---\n{a} | {b}" for a in cells for b in cells]
-    for text in NASTY + [" ".join(NASTY), "\n\n".join(NASTY)] + html_cases + table_cases:
+    lines = ["text", "# h", "## h ##", "a # b", "===", "---", "- - -", "***", "* item", "_ _ _", "> q", ">q", "a > b",
+             "|", "a | b", "\\# not", "    # code"]
+    block_cases = [f"{a}\n{b}" for a in lines for b in lines] + [f"{a}\n{b}\n\n{c}" for a in lines[:6]
+                                                                for b in lines for c in lines[::3]]
+    for text in NASTY + [" ".join(NASTY), "\n\n".join(NASTY)] + html_cases + table_cases + block_cases:
         assert subset.reset().convert(text) == slow.reset().convert(text), text
 
 
