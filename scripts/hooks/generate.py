@@ -86,8 +86,9 @@ def on_config(config):
 def _markdown_objects(config) -> None:
     """Each Markdown extension as an object, built once from its name and settings (which _generate may have
     redirected to the staged docs/). Why: given names, MkDocs' new Markdown for each page builds every extension
-    anew, importing and configuring it (0.13 ms a page); given objects, it only registers them. Every extension the
-    site uses keeps its state in what it registers on each Markdown, none across pages (Subset was always one object)."""
+    anew, importing and configuring it (0.13 ms a page); given objects, it only registers them. What an extension
+    of the site's keeps between calls (toc and snippets keep the Markdown they were last registered on) is set again
+    by each page's registration, so one object serves page after page, as the Subset object always has."""
     md = markdown.Markdown()
     config.markdown_extensions = [
         ext if not isinstance(ext, str) else md.build_extension(ext, config.mdx_configs.get(ext, {}))
