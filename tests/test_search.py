@@ -4,7 +4,6 @@ loading only when search is used, the keyboard, filters, screen-reader count, ba
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 
@@ -178,14 +177,9 @@ def test_only_the_article_is_indexed_with_filters_and_aliases(fixture_site):
 def _bundle(folder) -> dict:
     """What a Pagefind bundle holds, whatever order Pagefind read the pages in (the order it walks the folder):
     the pages (fragment files, named by their contents, with their word counts), each word with the pages and
-    positions it is found at, each filter value with its pages. Pagefind 1.5's files: gzip, "pagefind_dcd", then
-    CBOR; pages are numbered in the order they were read, and in the index by the difference from the previous one.
-    """
-    import cbor2
-
-    def read(path):
-        return cbor2.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
-
+    positions it is found at, each filter value with its pages. In Pagefind 1.5's files (search_hook.pagefind_file)
+    pages are numbered in the order they were read, and in the index by the difference from the previous one."""
+    read = search_hook.pagefind_file
     meta = read(next(folder.glob("*.pf_meta")))
     pages = [page for page, _ in meta[1]]
 

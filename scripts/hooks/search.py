@@ -265,26 +265,32 @@ def index_words(bundle: Path, lang: str) -> set[str]:
     "pagefind_dcd" and a CBOR array whose first item lists [word, pages, variants] (Pagefind 1.5's format, checked by
     tests/test_search.py). Decoded with cbor2's C decoder: walking the page lists in Python took a second at 1000
     studies, at the very end of the Chinese build."""
-    import cbor2  # imported here, as Pagefind is: only the last build step needs it
-
     words: set[str] = set()
     for chunk in sorted((bundle / "index").glob(f"{lang}_*.pf_index")):
-        data = gzip.decompress(chunk.read_bytes())
-        changed = RuntimeError(f"{chunk}: not a Pagefind 1.5 index chunk (the format changed; see index_words)")
-        if not data.startswith(b"pagefind_dcd"):
-            raise changed
-        try:
-            entries = cbor2.loads(data[len(b"pagefind_dcd"):])[0]
-        except (cbor2.CBORError, ValueError, TypeError, IndexError, KeyError) as error:
-            raise changed from error
+        content = pagefind_file(chunk)
+        entries = content[0] if isinstance(content, list) and content else None
         if not isinstance(entries, list):
-            raise changed
+            raise RuntimeError(f"{chunk}: not a Pagefind 1.5 index chunk (the format changed; see index_words)")
         for entry in entries:
             if not (isinstance(entry, list) and entry and isinstance(entry[0], str)):
                 raise RuntimeError(f"{chunk}: a word that is not text (the format changed; see index_words)")
             if _HAN_WORD.fullmatch(entry[0]):
                 words.add(entry[0])
     return words
+
+
+def pagefind_file(path: Path):
+    """The content of one of Pagefind 1.5's index, filter or meta files: a gzip stream of "pagefind_dcd" and CBOR."""
+    import cbor2  # imported here, as Pagefind is: only the last build step needs it
+
+    changed = RuntimeError(f"{path}: not a Pagefind 1.5 file (the format changed; see index_words)")
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(b"pagefind_dcd"):
+        raise changed
+    try:
+        return cbor2.loads(data[len(b"pagefind_dcd"):])
+    except (cbor2.CBORError, ValueError, TypeError, IndexError, KeyError) as error:
+        raise changed from error
 
 
 async def _settled(bundle: Path, timeout: float = 60) -> None:
