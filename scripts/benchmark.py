@@ -9,6 +9,7 @@ Usage: python -m scripts.benchmark --studies 100 1000 [--json benchmarks/results
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -153,13 +154,25 @@ def _project(tmp: Path, n: int) -> Path:
     return project
 
 
-def _build(project: Path, skip_generate: bool, serial: bool = False) -> dict:
+def _build(project: Path, skip_generate: bool, serial: bool = False, fresh: bool = False) -> dict:
+    """One timed `mkdocs build --strict` of `project`, without its last site; fresh=True: also without its generated
+    pages and generation cache, as in a fresh clone.
+
+    What a fresh clone lacks is moved out of the way (into set-aside/ beside the project), not deleted: on a file
+    system without a journal (the benchmark machine's ext4), Linux passes over the inodes deleted in the last one to
+    six minutes when it creates files, and the 10,000 files of a 1000-study site deleted just before a build made
+    its 15,000 new files cost 1.3-3 s more system time, which a fresh clone does not pay (benchmarks/README.md,
+    seventh round). main() deletes everything once all sizes are measured."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="http://127.0.0.1:8000/")
     if skip_generate:
         env["ATLAS_SKIP_GENERATE"] = "1"
     if serial:
         env["ATLAS_SERIAL_BUILD"] = "1"  # one language after the other (scripts/hooks/parallel.py off)
-    shutil.rmtree(project / "site", ignore_errors=True)
+    aside = project.parent / "set-aside"
+    aside.mkdir(exist_ok=True)
+    for rel in ["site", *([f"docs/{d}" for d in GENERATED_DIRS] + [str(CACHE.parent)] if fresh else [])]:
+        if (project / rel).exists():
+            os.rename(project / rel, aside / str(len(os.listdir(aside))))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "mkdocs", "build", "--strict"],
@@ -182,17 +195,13 @@ def _build(project: Path, skip_generate: bool, serial: bool = False) -> dict:
             "search_index_kb": {k: round(v / 1024) for k, v in index.items()}}
 
 
-def _clean(project: Path) -> None:
-    """Back to a fresh clone's state: no generated pages, no generation cache, no site."""
-    for rel in GENERATED_DIRS:
-        shutil.rmtree(project / "docs" / rel, ignore_errors=True)
-    shutil.rmtree(project / CACHE.parent, ignore_errors=True)
-
-
-def run(n: int, repeat: int = 1) -> dict:
+def run(n: int, repeat: int = 1, scratch: Path | None = None) -> dict:
     """One data set of n studies: generation, then the full build from a fresh state `repeat` times (its wall time
-    and ms/page are the median; every run is kept), then MkDocs alone, languages in parallel and in series."""
-    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+    and ms/page are the median; every run is kept), then MkDocs alone, languages in parallel and in series. In a
+    folder of its own under `scratch`, left for the caller to delete (a temporary folder, deleted at the end, if
+    None)."""
+    with (contextlib.nullcontext(tempfile.mkdtemp(prefix=f"{n}-", dir=scratch)) if scratch
+          else tempfile.TemporaryDirectory(prefix="atlas-bench-")) as tmp:
         project = _project(Path(tmp), n)
         outcome = generate(project)  # from a fresh state, as the build hook runs it: load, validate, render, write
         if outcome.errors:
@@ -204,8 +213,7 @@ def run(n: int, repeat: int = 1) -> dict:
         load = os.getloadavg()[0]
         runs = []
         for _ in range(repeat):
-            _clean(project)
-            runs.append(_build(project, skip_generate=False))  # generation runs inside, from scratch
+            runs.append(_build(project, skip_generate=False, fresh=True))  # generation runs inside, from scratch
         full = dict(sorted(runs, key=lambda b: b["wall_s"])[len(runs) // 2])
         full.update(runs_wall_s=[b["wall_s"] for b in runs], runs_cpu_s=[b["cpu_s"] for b in runs],
                     load_average_before=round(load, 2), peak_rss_mb=max(b["peak_rss_mb"] for b in runs))
@@ -399,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reader", action="store_true",
                         help="also measure page weight and search speed in chromium (real data; needs the test deps)")
     args = parser.parse_args(argv)
-    results = [run(n, args.repeat) for n in args.studies]
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as scratch:  # deleted once all sizes are measured
+        results = [run(n, args.repeat, Path(scratch)) for n in args.studies]
     print(table(results))
     loop = edit_loop() if args.edit_loop else None
     if loop:

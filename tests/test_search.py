@@ -204,8 +204,9 @@ def _bundle(folder) -> dict:
 
 @pytest.mark.parametrize("built", ["fixture_site", "real_site"])
 def test_the_index_of_the_articles_alone_is_the_index_of_the_whole_pages(built, request, tmp_path):
-    """The build gives Pagefind each page's article alone (search_hook._copy_articles); indexed whole, as Pagefind
-    would index the site itself, the same pages give the same bundle."""
+    """The build sends Pagefind each page's article alone, in memory (search_hook._articles, pagefind_service);
+    indexed whole from the disk by Pagefind's own Python API, as Pagefind would index the site itself, the same
+    pages give the same bundle."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -221,7 +222,7 @@ def test_the_index_of_the_articles_alone_is_the_index_of_the_whole_pages(built, 
             for glob in globs:
                 await index.add_directory(str(root), glob=glob)
             await index.write_files()
-            await search_hook._settled(out)
+            search_hook._settled(out)
 
     folders = sorted(p.name for p in site.iterdir() if p.is_dir() and p.name not in ("zh", "pagefind"))
     # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
@@ -232,10 +233,10 @@ def test_the_index_of_the_articles_alone_is_the_index_of_the_whole_pages(built, 
     for lang, bundle in (("en", site / "pagefind"), ("zh", site / "zh" / "pagefind")):
         assert _bundle(tmp_path / lang) == _bundle(bundle), lang
         assert len(_bundle(bundle)["pages"]) > 20 and len(_bundle(bundle)["words"]) > 500
-    copies = search_hook._copy_articles(site / "zh", tmp_path / "articles")
-    assert copies == len(_bundle(site / "zh" / "pagefind")["pages"])
-    copied = (tmp_path / "articles" / "studies" / "index.html").read_text(encoding="utf-8")
-    assert copied.lstrip().startswith("<!doctype html>") and '<html lang="zh"' in copied and "md-header" not in copied
+    articles = dict(search_hook._articles(site / "zh"))
+    assert len(articles) == len(_bundle(site / "zh" / "pagefind")["pages"])
+    sent = articles["studies/index.html"]
+    assert sent.lstrip().startswith("<!doctype html>") and '<html lang="zh"' in sent and "md-header" not in sent
 
 
 def test_each_term_of_the_list_a_title_begins_with_names_the_page(monkeypatch):

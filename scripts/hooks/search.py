@@ -16,20 +16,22 @@ validated data, not data/ itself), the glossary (other names of the terms a page
 4. the search box's strings for the page's language, as the Jinja global `atlas_search`, and where its bundle is
    (`atlas_search_bundle`);
 and, at the end of each language's build, that language's own Pagefind bundle (site/pagefind/, site/zh/pagefind/:
-a Chinese page searches Chinese pages only), through Pagefind's Python API, from a copy of each page's article
-made for it beside the site and removed afterwards (`_copy_articles`); and in the Chinese bundle
+a Chinese page searches Chinese pages only), by the `pagefind --service` of Pagefind's Python package, sent each
+page's article in memory (`_articles`, `pagefind_service`); and in the Chinese bundle
 atlas-words.zh.json: the Chinese words Pagefind's index holds, read back from its index files, with which
 docs/assets/search.js cuts a Chinese query the way the index was cut (see `index_words`).
 """
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import gzip
 import html
 import json
 import re
 import shutil
+import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -189,51 +191,38 @@ def bundle_folder(lang: str) -> str:
     return "pagefind/" if lang == DEFAULT else f"{lang}/pagefind/"
 
 
-async def _index(site: Path, lang: str) -> int:
+def _index(site: Path, lang: str) -> int:
     """Index one language's pages into its own bundle. One bundle per language rather than one for both (Pagefind
     would split it by <html lang> all the same): each Pagefind run holds half the pages in memory (1.8 GB for both
     at 5000 studies), and the Chinese one runs in the Chinese build, beside the English build
     (scripts/hooks/parallel.py), instead of after both."""
-    from pagefind.index import IndexConfig  # imported here: only the last build step needs Pagefind
-    from pagefind.service import PagefindService
-
     bundle = site / bundle_folder(lang)
     shutil.rmtree(bundle, ignore_errors=True)
-    articles = site.with_name(f".{site.name.lstrip('.')}.articles-{lang}")
-    try:
-        _copy_articles(site if lang == DEFAULT else site / lang, articles)
-        async with PagefindService() as service:
-            index = await service.create_index(config=IndexConfig(output_path=str(bundle),
-                                                                  exclude_selectors=EXCLUDE))
-            pages = await index.add_directory(str(articles), glob="**/index.html")  # every page is <path>/index.html
-            await index.write_files()
-            # The service answers before its writes reach the disk, and closing it ends them: under load that left
-            # empty or cut files (pagefind.js of 0 bytes). Wait until every file is whole, then close.
-            await _settled(bundle)
-    finally:
-        shutil.rmtree(articles, ignore_errors=True)
+    pages = pagefind_service([
+        {"type": "AddFile", "file_path": path, "url": None, "file_contents": content}
+        for path, content in _articles(site if lang == DEFAULT else site / lang)], bundle)
     if lang == "zh":
         words = sorted(index_words(bundle, lang))
         (bundle / "atlas-words.zh.json").write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")),
                                                     encoding="utf-8")
-    return int(pages["page_count"])
+    return pages
 
 
-def _copy_articles(root: Path, into: Path) -> int:
-    """Copy each page of one language under `root` into `into`, at the same path, as its <html> tag (which names
-    the language) and its article alone; return how many.
+def _articles(root: Path) -> list[tuple[str, str]]:
+    """Each page of one language under `root`, as (its path from `root`, its <html> tag, which names the language,
+    and its article alone).
 
     Why: Pagefind indexes only the article (`data-pagefind-body`, added by on_post_page; nothing outside it carries
     a data-pagefind attribute), but it parses the whole page, three quarters of which is navigation, header and
     footer. Given the articles alone it writes the same index (tests/test_search.py compares the pages, each word
     with its pages and places, and the filters) with about a quarter less work: 1.2-1.5 CPU seconds less per
-    language at 1000 studies, for 0.1-0.4 s of copying. The English root also holds the other languages' folders:
-    those are left out."""
-    shutil.rmtree(into, ignore_errors=True)
-    count = 0
+    language at 1000 studies. They are sent to Pagefind in memory: written to disk for it, as until 4 December,
+    the copies cost 0.3-1.3 s of system time per language on the benchmark machine, where creating a file costs
+    0.2-0.9 ms. The English root also holds the other languages' folders: those are left out."""
+    found = []
     for folder in [root, *sorted(p for p in root.iterdir() if p.is_dir() and p.name not in OTHER_LANGUAGES
                                  and p.name != "pagefind")]:
-        for page in [folder / "index.html"] if folder == root else folder.rglob("index.html"):
+        for page in [folder / "index.html"] if folder == root else sorted(folder.rglob("index.html")):
             if not page.is_file():
                 continue
             text = page.read_text(encoding="utf-8")
@@ -241,12 +230,71 @@ def _copy_articles(root: Path, into: Path) -> int:
             if start < 0:  # not a page of ours (Pagefind would skip it too: other pages have a body marked)
                 continue
             opening = text.find(">", text.find("<html")) + 1
-            target = into / page.relative_to(root)
-            target.parent.mkdir(parents=True, exist_ok=True)
             end = text.index("</article>", start) + len("</article>")
-            target.write_text(text[:opening] + "<body>" + text[start:end] + "</body></html>", encoding="utf-8")
-            count += 1
-    return count
+            found.append((page.relative_to(root).as_posix(),
+                          text[:opening] + "<body>" + text[start:end] + "</body></html>"))
+    return found
+
+
+def pagefind_service(files: list[dict], bundle: Path) -> int:
+    """Index `files` (Pagefind's AddFile requests without their index) with one `pagefind --service` run and write
+    the bundle into `bundle`; return how many pages it indexed.
+
+    Pagefind's own Python client (pagefind.service) reads one answer per tenth of a second: 1276 pages sent to it
+    one by one took 128 s. This speaks the same protocol (each message base64-encoded JSON followed by a comma, each
+    request answered once, with its message_id) and reads the answers as they come."""
+    from pagefind.service import get_executable  # imported here: only the last build step needs Pagefind
+
+    binary = get_executable()
+    if binary is None:
+        raise RuntimeError("no Pagefind binary (pip install 'pagefind[extended]', as requirements.txt does)")
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=errors)
+        received = bytearray()
+
+        def send(requests: list[dict], first_id: int) -> None:
+            for number, payload in enumerate(requests, first_id):
+                message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
+                process.stdin.write(base64.b64encode(message) + b",")
+            process.stdin.flush()
+
+        def answers(count: int) -> list[dict]:
+            found = []
+            while len(found) < count:
+                cut = received.find(b",")
+                if cut < 0:
+                    chunk = process.stdout.read1(1 << 16)
+                    if not chunk:
+                        errors.seek(0)
+                        raise RuntimeError(f"Pagefind stopped: {errors.read().decode(errors='replace')[-500:]}")
+                    received.extend(chunk)
+                    continue
+                payload = json.loads(base64.b64decode(bytes(received[:cut]))).get("payload") or {}
+                del received[:cut + 1]
+                if payload.get("type") == "Error":
+                    raise RuntimeError(f"Pagefind: {payload.get('message')} "
+                                       f"(in answer to {str(payload.get('original_message'))[:200]})")
+                found.append(payload)
+            return found
+
+        try:
+            send([{"type": "NewIndex", "config": {"exclude_selectors": EXCLUDE}}], 1)
+            index_id = answers(1)[0]["index_id"]
+            # Sent from a thread while the answers are read here: each pipe holds only so much.
+            writer = threading.Thread(target=send, args=([{**f, "index_id": index_id} for f in files], 2))
+            writer.start()
+            indexed = answers(len(files))
+            writer.join()
+            send([{"type": "WriteFiles", "index_id": index_id, "output_path": str(bundle)}], len(files) + 2)
+            answers(1)
+            # The service answers before its writes reach the disk, and ending it cuts them short (pagefind.js of 0
+            # bytes): wait until every file is whole.
+            _settled(bundle)
+        finally:
+            process.stdin.close()  # the service ends when its input does
+            process.wait(timeout=120)
+    return sum(1 for page in indexed if page.get("type") == "IndexedFile")
 
 
 # The words of the Chinese word list: Han characters, possibly with Latin letters or digits (iPS细胞, 3期); two
@@ -293,7 +341,7 @@ def pagefind_file(path: Path):
         raise changed from error
 
 
-async def _settled(bundle: Path, timeout: float = 60) -> None:
+def _settled(bundle: Path, timeout: float = 60) -> None:
     """Return once every file of the bundle is complete: none empty, every compressed one a whole gzip stream."""
     deadline = time.monotonic() + timeout
     while True:
@@ -302,7 +350,7 @@ async def _settled(bundle: Path, timeout: float = 60) -> None:
             return
         if time.monotonic() > deadline:
             raise RuntimeError(f"{len(broken)} Pagefind file(s) still incomplete, e.g. {broken[0]}")
-        await asyncio.sleep(0.05)
+        time.sleep(0.05)
 
 
 def _whole(path: Path) -> bool:
@@ -357,7 +405,7 @@ def on_post_build(config) -> None:
 def _index_now(site: Path, lang: str) -> None:
     start = time.perf_counter()
     try:
-        pages = asyncio.run(_index(site, lang))
+        pages = _index(site, lang)
     except Exception as error:
         if not _serving["on"]:
             raise
