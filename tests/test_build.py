@@ -144,27 +144,28 @@ def test_a_strict_build_that_fails_after_generation_leaves_docs_and_site_byte_id
     assert after["site/studies/nct00000001/index.html"] != before["site/studies/nct00000001/index.html"]
 
 
-def test_the_parallel_build_and_the_kept_navigation_give_the_plain_build_byte_for_byte(tmp_path):
+def test_the_parallel_build_and_the_shortcuts_give_the_plain_build_byte_for_byte(tmp_path):
     """scripts/hooks/parallel.py builds Chinese in a forked process: the same site as static-i18n's serial build,
     byte for byte (the 404 pages' language switch points at the home pages in both; the serial build once took it
-    from the last English page built). The navigation kept per folder (scripts/hooks/theme.py) gives the same
-    pages as Material rendering it on every page."""
+    from the last English page built). The shortcuts (ATLAS_SHORTCUTS: the navigation kept per folder,
+    scripts/hooks/theme.py; one Markdown converter for all pages and each link target looked up once,
+    scripts/hooks/pages.py) give the same pages as MkDocs and Material doing all of it for every page."""
     import os
 
     from conftest import FIXTURE_DATA, copy_project
 
     project = copy_project(tmp_path / "p", FIXTURE_DATA)
     sites = {}
-    for serial, nav_cache in (("1", "1"), ("0", "1"), ("0", "0")):
+    for serial, shortcuts in (("1", "1"), ("0", "1"), ("0", "0")):
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="http://127.0.0.1:8000/",
-                   SOURCE_DATE_EPOCH="1700000000", ATLAS_SERIAL_BUILD=serial, ATLAS_NAV_CACHE=nav_cache)
+                   SOURCE_DATE_EPOCH="1700000000", ATLAS_SERIAL_BUILD=serial, ATLAS_SHORTCUTS=shortcuts)
         result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
                                 capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stderr[-3000:]
         site = project / "site"
         # The Pagefind indexes (site/pagefind/, site/zh/pagefind/) are derived from the pages compared here, under
         # content-hashed names that change with any page they index; tests/test_search.py tests them.
-        sites[serial, nav_cache] = {
+        sites[serial, shortcuts] = {
             p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
             if p.is_file() and not p.relative_to(site).as_posix().startswith(("pagefind/", "zh/pagefind/"))}
     serial, parallel, uncached = sites["1", "1"], sites["0", "1"], sites["0", "0"]
