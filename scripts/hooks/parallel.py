@@ -14,6 +14,7 @@ not with ATLAS_SERIAL_BUILD=1.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import os
 import shutil
@@ -66,6 +67,11 @@ def on_config(config):
             mkdocs_build.build(config)
         return {"search_entries": list(i18n.search_entries), "not_found": dict(_not_found_pages(config))}
 
+    # What exists now (the generated site's facts, MkDocs' configuration and theme) lives to the end of the build:
+    # frozen, the collector of neither process walks it again, and the child's collector does not write into the
+    # pages it shares with this process (Python's advice for a fork without exec). 0.9-1.3 s less at 5000 studies.
+    gc.collect()
+    gc.freeze()
     result = forked.start(build_others)
     serial_build = i18n_module.build
 
