@@ -284,7 +284,7 @@ def pagefind_service(files: list[dict], bundle: Path) -> int:
             send([{"type": "NewIndex", "config": {"exclude_selectors": EXCLUDE}}], 1)
             index_id = answers(1)[0]["index_id"]
             # Sent from a thread while the answers are read here: each pipe holds only so much.
-            writer = threading.Thread(target=send, args=([{**f, "index_id": index_id} for f in files], 2))
+            writer = threading.Thread(target=send, args=([{**f, "index_id": index_id} for f in files], 2), daemon=True)
             writer.start()
             indexed = answers(len(files))
             writer.join()
@@ -293,9 +293,12 @@ def pagefind_service(files: list[dict], bundle: Path) -> int:
             # The service answers before its writes reach the disk, and ending it cuts them short (pagefind.js of 0
             # bytes): wait until every file is whole.
             _settled(bundle)
-        finally:
             process.stdin.close()  # the service ends when its input does
             process.wait(timeout=120)
+        finally:
+            if process.poll() is None:  # failed half-way: stop it, which also ends a write blocked on its input
+                process.kill()
+                process.wait()
     return sum(1 for page in indexed if page.get("type") == "IndexedFile")
 
 
