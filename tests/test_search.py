@@ -242,10 +242,10 @@ def test_the_index_of_the_articles_alone_is_the_index_of_the_whole_pages(built, 
 def test_pagefind_failing_fails_the_indexing_at_once_with_its_reason(tmp_path, monkeypatch):
     """The build's Pagefind client (search_hook.pagefind_service) neither hangs nor hides why: a refused request
     and a service that stops both raise with Pagefind's own words."""
-    page = {"type": "AddFile", "file_path": "a/index.html", "url": None,
-            "file_contents": '<html lang="en"><body><main data-pagefind-body><p>Words</p></main></body></html>'}
+    html = '<html lang="en"><body><main data-pagefind-body><p>Words</p></main></body></html>'
+    page = ("a/index.html", html)
     with pytest.raises(RuntimeError, match="Either source_path or url must be provided"):
-        search_hook.pagefind_service([{**page, "file_path": None}], tmp_path / "refused")
+        search_hook.pagefind_service([(None, html)], tmp_path / "refused")
     stops = tmp_path / "pagefind"
     stops.write_text("#!/bin/sh\necho 'service unavailable here' >&2\nexit 3\n", encoding="utf-8")
     stops.chmod(0o755)
@@ -253,7 +253,7 @@ def test_pagefind_failing_fails_the_indexing_at_once_with_its_reason(tmp_path, m
     with pytest.raises(RuntimeError, match="Pagefind stopped: service unavailable here"):
         search_hook.pagefind_service([page], tmp_path / "stopped")
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
-    assert search_hook.pagefind_service([page, {**page, "file_path": "b/index.html"}], tmp_path / "bundle") == 2
+    assert search_hook.pagefind_service([page, ("b/index.html", html)], tmp_path / "bundle") == 2
     assert (tmp_path / "bundle" / "pagefind.js").stat().st_size > 0
 
 

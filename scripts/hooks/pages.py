@@ -7,9 +7,9 @@ the fixture site with and without them, ATLAS_SHORTCUTS=0, and compares every fi
    reset as Python-Markdown prescribes between two documents (`Markdown.reset()`, which resets each extension too).
    MkDocs then registers its own per-page processors on it under their fixed names, which replaces the last page's.
 2. The target of each relative link looked up once. MkDocs checks every link of every page against the site's
-   files, and static-i18n's lookup builds several paths per link (0.3 ms a link on a study page, most of them the
-   same few targets: the cell types, routes, glossary and reference pages); the files and the language do not change
-   once the navigation is built, and pages are rendered only after it.
+   files, and static-i18n's lookup builds several paths per link (most links are to the same few targets: the cell
+   types, routes, glossary and reference pages); the files and the language do not change once the navigation is
+   built, and pages are rendered only after it.
 """
 
 from __future__ import annotations

@@ -200,9 +200,7 @@ def _index(site: Path, lang: str) -> int:
     (scripts/hooks/parallel.py), instead of after both."""
     bundle = site / bundle_folder(lang)
     shutil.rmtree(bundle, ignore_errors=True)
-    pages = pagefind_service([
-        {"type": "AddFile", "file_path": path, "url": None, "file_contents": content}
-        for path, content in _articles(site if lang == DEFAULT else site / lang)], bundle)
+    pages = pagefind_service(_articles(site if lang == DEFAULT else site / lang), bundle)
     if lang == "zh":
         words = sorted(index_words(bundle, lang))
         (bundle / "atlas-words.zh.json").write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")),
@@ -238,9 +236,9 @@ def _articles(root: Path) -> list[tuple[str, str]]:
     return found
 
 
-def pagefind_service(files: list[dict], bundle: Path) -> int:
-    """Index `files` (Pagefind's AddFile requests without their index) with one `pagefind --service` run and write
-    the bundle into `bundle`; return how many pages it indexed.
+def pagefind_service(pages: list[tuple[str, str]], bundle: Path) -> int:
+    """Index `pages` ((path, HTML) each, the path relative to the site, from which Pagefind makes the address) with
+    one `pagefind --service` run and write the bundle into `bundle`; return how many pages it indexed.
 
     Pagefind's own Python client (pagefind.service) reads one answer per tenth of a second: 1276 pages sent to it
     one by one took 128 s. This speaks the same protocol (each message base64-encoded JSON followed by a comma, each
@@ -284,11 +282,13 @@ def pagefind_service(files: list[dict], bundle: Path) -> int:
             send([{"type": "NewIndex", "config": {"exclude_selectors": EXCLUDE}}], 1)
             index_id = answers(1)[0]["index_id"]
             # Sent from a thread while the answers are read here: each pipe holds only so much.
-            writer = threading.Thread(target=send, args=([{**f, "index_id": index_id} for f in files], 2), daemon=True)
+            added = [{"type": "AddFile", "index_id": index_id, "file_path": path, "url": None, "file_contents": content}
+                     for path, content in pages]
+            writer = threading.Thread(target=send, args=(added, 2), daemon=True)
             writer.start()
-            indexed = answers(len(files))
+            indexed = answers(len(added))
             writer.join()
-            send([{"type": "WriteFiles", "index_id": index_id, "output_path": str(bundle)}], len(files) + 2)
+            send([{"type": "WriteFiles", "index_id": index_id, "output_path": str(bundle)}], len(added) + 2)
             answers(1)
             # The service answers before its writes reach the disk, and ending it cuts them short (pagefind.js of 0
             # bytes): wait until every file is whole.
